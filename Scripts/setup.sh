@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs exactly the Debian 12 packages Capstan needs to build and test. Idempotent and non-interactive:
+# packages already present are not touched, so a second run costs a dpkg query and nothing more.
+set -euo pipefail
+
+packages=(
+    # build tools
+    build-essential cmake pkg-config ccache git
+    # libraries
+    juce-modules-source catch2 libconcurrentqueue-dev libreaderwriterqueue-dev
+    libavcodec-dev libavformat-dev libavutil-dev libswresample-dev libswscale-dev libavfilter-dev libavdevice-dev
+    # JUCE's audio formats use the system FLAC/Vorbis libraries (Debian's JUCE does not link them for us)
+    libflac-dev libvorbis-dev libogg-dev
+    # the ffmpeg/ffprobe CLIs: references in tests and benchmarks
+    ffmpeg
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+
+if ((${#missing[@]} == 0)); then
+    exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
