@@ -19,12 +19,18 @@ namespace capstan
 namespace
 {
 constexpr std::array<std::pair<SampleFormat, AVSampleFormat>, 12> sampleFormats{{
-    {SampleFormat::u8, AV_SAMPLE_FMT_U8},     {SampleFormat::s16, AV_SAMPLE_FMT_S16},
-    {SampleFormat::s32, AV_SAMPLE_FMT_S32},   {SampleFormat::s64, AV_SAMPLE_FMT_S64},
-    {SampleFormat::flt, AV_SAMPLE_FMT_FLT},   {SampleFormat::dbl, AV_SAMPLE_FMT_DBL},
-    {SampleFormat::u8p, AV_SAMPLE_FMT_U8P},   {SampleFormat::s16p, AV_SAMPLE_FMT_S16P},
-    {SampleFormat::s32p, AV_SAMPLE_FMT_S32P}, {SampleFormat::s64p, AV_SAMPLE_FMT_S64P},
-    {SampleFormat::fltp, AV_SAMPLE_FMT_FLTP}, {SampleFormat::dblp, AV_SAMPLE_FMT_DBLP},
+    {SampleFormat::u8, AV_SAMPLE_FMT_U8},
+    {SampleFormat::s16, AV_SAMPLE_FMT_S16},
+    {SampleFormat::s32, AV_SAMPLE_FMT_S32},
+    {SampleFormat::s64, AV_SAMPLE_FMT_S64},
+    {SampleFormat::flt, AV_SAMPLE_FMT_FLT},
+    {SampleFormat::dbl, AV_SAMPLE_FMT_DBL},
+    {SampleFormat::u8p, AV_SAMPLE_FMT_U8P},
+    {SampleFormat::s16p, AV_SAMPLE_FMT_S16P},
+    {SampleFormat::s32p, AV_SAMPLE_FMT_S32P},
+    {SampleFormat::s64p, AV_SAMPLE_FMT_S64P},
+    {SampleFormat::fltp, AV_SAMPLE_FMT_FLTP},
+    {SampleFormat::dblp, AV_SAMPLE_FMT_DBLP},
 }};
 
 constexpr std::array<std::pair<PixelFormat, AVPixelFormat>, 9> pixelFormats{{
@@ -83,9 +89,8 @@ PixelFormat parsePixelFormat(std::string_view name)
 Rational parseRational(std::string_view text)
 {
     const std::string s(text);
-    const auto fail = [&] {
-        return Error("invalid rate '" + s + "'; expected a positive number such as 30, 29.97 or 30000/1001");
-    };
+    const auto fail = [&]
+    { return Error("invalid rate '" + s + "'; expected a positive number such as 30, 29.97 or 30000/1001"); };
     if (const auto slash = s.find('/'); slash != std::string::npos)
     {
         Rational r;
@@ -166,13 +171,20 @@ std::string_view sampleTypeName(SampleFormat format)
 {
     switch (toInterleaved(format))
     {
-    case SampleFormat::u8: return "uint8_t";
-    case SampleFormat::s16: return "int16_t";
-    case SampleFormat::s32: return "int32_t";
-    case SampleFormat::s64: return "int64_t";
-    case SampleFormat::flt: return "float";
-    case SampleFormat::dbl: return "double";
-    default: return "?";
+    case SampleFormat::u8:
+        return "uint8_t";
+    case SampleFormat::s16:
+        return "int16_t";
+    case SampleFormat::s32:
+        return "int32_t";
+    case SampleFormat::s64:
+        return "int64_t";
+    case SampleFormat::flt:
+        return "float";
+    case SampleFormat::dbl:
+        return "double";
+    default:
+        return "?";
     }
 }
 

@@ -90,13 +90,20 @@ constexpr bool sampleTypeMatches(SampleFormat format)
 {
     switch (toInterleavedConst(format))
     {
-    case SampleFormat::u8: return std::is_same_v<T, uint8_t>;
-    case SampleFormat::s16: return std::is_same_v<T, int16_t>;
-    case SampleFormat::s32: return std::is_same_v<T, int32_t>;
-    case SampleFormat::s64: return std::is_same_v<T, int64_t>;
-    case SampleFormat::flt: return std::is_same_v<T, float>;
-    case SampleFormat::dbl: return std::is_same_v<T, double>;
-    default: return false;
+    case SampleFormat::u8:
+        return std::is_same_v<T, uint8_t>;
+    case SampleFormat::s16:
+        return std::is_same_v<T, int16_t>;
+    case SampleFormat::s32:
+        return std::is_same_v<T, int32_t>;
+    case SampleFormat::s64:
+        return std::is_same_v<T, int64_t>;
+    case SampleFormat::flt:
+        return std::is_same_v<T, float>;
+    case SampleFormat::dbl:
+        return std::is_same_v<T, double>;
+    default:
+        return false;
     }
 }
 

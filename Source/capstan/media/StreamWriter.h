@@ -26,10 +26,10 @@ struct AudioData
 struct StreamInfo
 {
     bool isAudio = true;
-    std::string encoder;     ///< e.g. "libmp3lame"
-    std::string codec;       ///< e.g. "mp3"
+    std::string encoder; ///< e.g. "libmp3lame"
+    std::string codec;   ///< e.g. "mp3"
     int64_t bitRate = 0;
-    Rational timeBase;       ///< the encoder's time base
+    Rational timeBase; ///< the encoder's time base
     // audio
     int sampleRate = 0;
     int numChannels = 0;
@@ -111,7 +111,8 @@ public:
                          std::optional<double> pts = {})
     {
         writeAudioChunk(stream,
-                        AudioData{toPlanar(interleavedFormatOf<T>()), reinterpret_cast<const void* const*>(channels.data()),
+                        AudioData{toPlanar(interleavedFormatOf<T>()),
+                                  reinterpret_cast<const void* const*>(channels.data()),
                                   static_cast<int>(channels.size()), numFrames},
                         pts);
     }
@@ -153,7 +154,8 @@ private:
             return SampleFormat::flt;
         else
         {
-            static_assert(std::is_same_v<T, double>, "samples must be uint8_t, int16_t, int32_t, int64_t, float or double");
+            static_assert(std::is_same_v<T, double>,
+                          "samples must be uint8_t, int16_t, int32_t, int64_t, float or double");
             return SampleFormat::dbl;
         }
     }

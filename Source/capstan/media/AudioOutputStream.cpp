@@ -1,0 +1,454 @@
+#include "AudioOutputStream.h"
+
+#include "Error.h"
+
+#include <algorithm>
+#include <cmath>
+
+extern "C"
+{
+#include <libavfilter/buffersink.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/opt.h>
+#include <libavutil/samplefmt.h>
+}
+
+namespace capstan
+{
+namespace
+{
+constexpr int maxChannels = 64;
+constexpr int fallbackFrameSize = 1024; // for encoders without a fixed frame size (PCM): fixed, so packets are too
+constexpr int64_t maxFramesPerStep = 1 << 16;
+
+std::string layoutName(const AVChannelLayout& layout)
+{
+    char name[128] = {};
+    av_channel_layout_describe(&layout, name, sizeof(name));
+    return name;
+}
+
+std::string sampleFormatList(const AVCodec* codec)
+{
+    std::string list;
+    for (const AVSampleFormat* f = codec->sample_fmts; f && *f != AV_SAMPLE_FMT_NONE; ++f)
+        list += (list.empty() ? "" : ", ") + std::string(av_get_sample_fmt_name(*f));
+    return list;
+}
+
+bool supportsFormat(const AVCodec* codec, AVSampleFormat format)
+{
+    if (!codec->sample_fmts)
+        return true;
+    for (const AVSampleFormat* f = codec->sample_fmts; *f != AV_SAMPLE_FMT_NONE; ++f)
+        if (*f == format)
+            return true;
+    return false;
+}
+
+/** The encoder's format that keeps the input's precision with the fewest bytes (float into FLAC: s32, i.e.
+    24-bit, not s16); the widest it has when none is wide enough. */
+AVSampleFormat widestEnough(const AVCodec* codec, AVSampleFormat input)
+{
+    const int wanted = av_get_bytes_per_sample(input);
+    AVSampleFormat best = codec->sample_fmts[0], widest = codec->sample_fmts[0];
+    int bestBytes = 1 << 30;
+    for (const AVSampleFormat* f = codec->sample_fmts; *f != AV_SAMPLE_FMT_NONE; ++f)
+    {
+        const int bytes = av_get_bytes_per_sample(*f);
+        if (bytes >= wanted && bytes < bestBytes)
+        {
+            best = *f;
+            bestBytes = bytes;
+        }
+        if (bytes > av_get_bytes_per_sample(widest))
+            widest = *f;
+    }
+    return bestBytes < (1 << 30) ? best : widest;
+}
+
+/** The PCM codec that stores `format` without loss, in the byte order of the container's default PCM codec. */
+AVCodecID losslessPcmFor(AVSampleFormat format, AVCodecID containerDefault)
+{
+    const bool bigEndian = std::string(avcodec_get_name(containerDefault)).ends_with("be");
+    switch (av_get_packed_sample_fmt(format))
+    {
+    case AV_SAMPLE_FMT_U8:
+        return AV_CODEC_ID_PCM_U8;
+    case AV_SAMPLE_FMT_S16:
+        return bigEndian ? AV_CODEC_ID_PCM_S16BE : AV_CODEC_ID_PCM_S16LE;
+    case AV_SAMPLE_FMT_S32:
+        return bigEndian ? AV_CODEC_ID_PCM_S32BE : AV_CODEC_ID_PCM_S32LE;
+    case AV_SAMPLE_FMT_S64:
+        return bigEndian ? AV_CODEC_ID_PCM_S64BE : AV_CODEC_ID_PCM_S64LE;
+    case AV_SAMPLE_FMT_FLT:
+        return bigEndian ? AV_CODEC_ID_PCM_F32BE : AV_CODEC_ID_PCM_F32LE;
+    case AV_SAMPLE_FMT_DBL:
+        return bigEndian ? AV_CODEC_ID_PCM_F64BE : AV_CODEC_ID_PCM_F64LE;
+    default:
+        return containerDefault;
+    }
+}
+
+bool isPcm(AVCodecID id)
+{
+    return std::string(avcodec_get_name(id)).starts_with("pcm_");
+}
+} // namespace
+
+AudioOutputStream::AudioOutputStream(AVFormatContext* format, const std::string& destination,
+                                     const AudioStreamConfig& config)
+    : settings(config), inputFrame(ffmpeg::allocFrame()), filteredFrame(ffmpeg::allocFrame()),
+      encoderFrame(ffmpeg::allocFrame())
+{
+    if (config.sampleRate <= 0)
+        throw Error("audio sample rate must be a positive number of samples per second, got " +
+                    std::to_string(config.sampleRate));
+    if (config.numChannels <= 0 || config.numChannels > maxChannels)
+        throw Error("audio channel count must be between 1 and " + std::to_string(maxChannels) + ", got " +
+                    std::to_string(config.numChannels));
+    if (config.encoderSampleRate < 0)
+        throw Error("encoderSampleRate must be positive (or 0 for the input's rate), got " +
+                    std::to_string(config.encoderSampleRate));
+    if (config.encoderNumChannels < 0 || config.encoderNumChannels > maxChannels)
+        throw Error("encoderNumChannels must be between 1 and " + std::to_string(maxChannels) +
+                    " (or 0 for the input's count), got " + std::to_string(config.encoderNumChannels));
+
+    if (config.channelLayout.empty())
+        av_channel_layout_default(&inputLayout, config.numChannels);
+    else
+    {
+        if (av_channel_layout_from_string(&inputLayout, config.channelLayout.c_str()) < 0)
+            throw Error("unknown channel layout '" + config.channelLayout +
+                        "'; use FFmpeg's names such as mono, stereo, 2.1, quad, 5.1, 7.1");
+        if (inputLayout.nb_channels != config.numChannels)
+            throw Error("channel layout '" + config.channelLayout + "' has " + std::to_string(inputLayout.nb_channels) +
+                        " channels but numChannels is " + std::to_string(config.numChannels));
+    }
+
+    const auto inputFormat = static_cast<AVSampleFormat>(toAVSampleFormat(config.format));
+    converterInputFormat = inputFormat;
+    converterInputRate = config.sampleRate;
+    av_channel_layout_copy(&converterInputLayout, &inputLayout);
+
+    if (!config.filterDesc.empty())
+    {
+        filter = std::make_unique<FilterGraph>(config.filterDesc,
+                                               FilterGraph::AudioInput{inputFormat, config.sampleRate, inputLayout});
+        converterInputFormat = static_cast<AVSampleFormat>(av_buffersink_get_format(filter->sink()));
+        converterInputRate = av_buffersink_get_sample_rate(filter->sink());
+        av_channel_layout_uninit(&converterInputLayout);
+        checkFfmpeg(av_buffersink_get_ch_layout(filter->sink(), &converterInputLayout),
+                    "cannot read the filter graph's channel layout");
+    }
+
+    const AVCodec* codec = Encoder::find(config.encoder, AVMEDIA_TYPE_AUDIO, format->oformat, destination);
+    if (config.encoder.empty() && isPcm(codec->id))
+    {
+        // A container whose default is PCM (wav, aiff, caf...) stores the caller's samples without loss.
+        const AVCodecID lossless = losslessPcmFor(converterInputFormat, codec->id);
+        if (const AVCodec* pcm = avcodec_find_encoder(lossless);
+            pcm && avformat_query_codec(format->oformat, lossless, FF_COMPLIANCE_NORMAL) == 1)
+            codec = pcm;
+    }
+    encoder = std::make_unique<Encoder>(format, codec);
+    AVCodecContext* context = encoder->context();
+
+    // Sample format: the one asked for, else the input's, else its planar/interleaved twin, else the encoder's first.
+    AVSampleFormat encoderFormat = AV_SAMPLE_FMT_NONE;
+    if (!config.encoderFormat.empty())
+    {
+        encoderFormat = av_get_sample_fmt(config.encoderFormat.c_str());
+        if (encoderFormat == AV_SAMPLE_FMT_NONE)
+            throw Error("unknown encoder sample format '" + config.encoderFormat +
+                        "'; accepted: u8, s16, s32, s64, flt, dbl and their planar forms (u8p, s16p, ...)");
+        if (!supportsFormat(codec, encoderFormat))
+            throw Error("encoder '" + std::string(codec->name) + "' cannot take sample format '" +
+                        config.encoderFormat + "'; it accepts: " + sampleFormatList(codec));
+    }
+    else if (supportsFormat(codec, converterInputFormat))
+        encoderFormat = converterInputFormat;
+    else if (const AVSampleFormat twin = av_sample_fmt_is_planar(converterInputFormat)
+                                             ? av_get_packed_sample_fmt(converterInputFormat)
+                                             : av_get_planar_sample_fmt(converterInputFormat);
+             supportsFormat(codec, twin))
+        encoderFormat = twin;
+    else
+        encoderFormat = widestEnough(codec, converterInputFormat);
+
+    // Sample rate: the one asked for or the input's; when the encoder cannot take it, the nearest higher it can.
+    int rate = config.encoderSampleRate > 0 ? config.encoderSampleRate : converterInputRate;
+    if (codec->supported_samplerates)
+    {
+        std::vector<int> rates;
+        for (const int* r = codec->supported_samplerates; *r; ++r)
+            rates.push_back(*r);
+        if (std::find(rates.begin(), rates.end(), rate) == rates.end())
+        {
+            if (config.encoderSampleRate > 0)
+            {
+                std::string list;
+                for (int r : rates)
+                    list += (list.empty() ? "" : ", ") + std::to_string(r);
+                throw Error("encoder '" + std::string(codec->name) + "' cannot take sample rate " +
+                            std::to_string(rate) + "; it accepts: " + list);
+            }
+            std::sort(rates.begin(), rates.end());
+            const auto higher = std::lower_bound(rates.begin(), rates.end(), rate);
+            rate = higher != rates.end() ? *higher : rates.back();
+        }
+    }
+
+    // Channel layout: the input's when the count is kept, FFmpeg's default for a new count; checked against the
+    // encoder's list where it has one.
+    AVChannelLayout encoderLayout{};
+    const int channels = config.encoderNumChannels > 0 ? config.encoderNumChannels : converterInputLayout.nb_channels;
+    if (channels == converterInputLayout.nb_channels)
+        av_channel_layout_copy(&encoderLayout, &converterInputLayout);
+    else
+        av_channel_layout_default(&encoderLayout, channels);
+    if (codec->ch_layouts)
+    {
+        const AVChannelLayout* sameCount = nullptr;
+        bool exact = false;
+        std::string list;
+        for (const AVChannelLayout* l = codec->ch_layouts; l->nb_channels; ++l)
+        {
+            exact = exact || av_channel_layout_compare(l, &encoderLayout) == 0;
+            if (!sameCount && l->nb_channels == channels)
+                sameCount = l;
+            list += (list.empty() ? "" : ", ") + layoutName(*l);
+        }
+        if (!exact && !sameCount)
+        {
+            av_channel_layout_uninit(&encoderLayout);
+            throw Error("encoder '" + std::string(codec->name) + "' cannot take " + std::to_string(channels) +
+                        " channels; it accepts: " + list + " (set encoderNumChannels to remix)");
+        }
+        if (!exact)
+        {
+            av_channel_layout_uninit(&encoderLayout);
+            av_channel_layout_copy(&encoderLayout, sameCount);
+        }
+    }
+
+    context->sample_fmt = encoderFormat;
+    context->sample_rate = rate;
+    av_channel_layout_copy(&context->ch_layout, &encoderLayout);
+    av_channel_layout_uninit(&encoderLayout);
+    context->time_base = AVRational{1, rate};
+    encoder->applyConfig(config.codecConfig);
+    encoder->open(config.encoderOptions, config.metadata);
+
+    frameSize = context->frame_size > 0 ? context->frame_size : fallbackFrameSize;
+
+    if (converterInputFormat != encoderFormat || converterInputRate != rate ||
+        av_channel_layout_compare(&converterInputLayout, &context->ch_layout) != 0)
+    {
+        SwrContext* swr = nullptr;
+        checkFfmpeg(swr_alloc_set_opts2(&swr, &context->ch_layout, encoderFormat, rate, &converterInputLayout,
+                                        converterInputFormat, converterInputRate, 0, nullptr),
+                    "cannot set up the audio converter");
+        resampler.reset(swr);
+        checkFfmpeg(swr_init(swr), "cannot convert " + layoutName(converterInputLayout) + " " +
+                                       av_get_sample_fmt_name(converterInputFormat) + " at " +
+                                       std::to_string(converterInputRate) + " Hz to what encoder '" + codec->name +
+                                       "' takes");
+    }
+
+    fifo.reset(av_audio_fifo_alloc(encoderFormat, context->ch_layout.nb_channels, frameSize * 2));
+    if (!fifo)
+        throw Error("out of memory allocating the audio FIFO");
+
+    encoderFrame->format = encoderFormat;
+    encoderFrame->sample_rate = rate;
+    encoderFrame->nb_samples = frameSize;
+    av_channel_layout_copy(&encoderFrame->ch_layout, &context->ch_layout);
+    checkFfmpeg(av_frame_get_buffer(encoderFrame.get(), 0), "cannot allocate an audio frame");
+}
+
+AudioOutputStream::~AudioOutputStream()
+{
+    if (!convertedPlanes.empty())
+        av_freep(&convertedPlanes[0]);
+    av_channel_layout_uninit(&inputLayout);
+    av_channel_layout_uninit(&converterInputLayout);
+}
+
+void AudioOutputStream::validate(const AudioData& data) const
+{
+    const auto describe = [](SampleFormat f)
+    {
+        return std::string(toString(f)) + " (" + std::string(sampleTypeName(f)) + ", " +
+               (isPlanar(f) ? "one array per channel" : "interleaved") + ")";
+    };
+    if (data.format != settings.format)
+        throw Error("this stream takes " + describe(settings.format) + " samples but was given " +
+                    describe(data.format));
+    const int expectedPlanes = isPlanar(settings.format) ? settings.numChannels : 1;
+    if (data.numPlanes != expectedPlanes)
+        throw Error("this stream has " + std::to_string(settings.numChannels) + " channels and takes planar data: " +
+                    std::to_string(expectedPlanes) + " channel arrays expected, got " + std::to_string(data.numPlanes));
+    if (data.numFrames < 0)
+        throw Error("audio chunk length must not be negative, got " + std::to_string(data.numFrames));
+    if (data.numFrames > 0 && !data.planes)
+        throw Error("audio chunk has no data pointer");
+    for (int p = 0; p < data.numPlanes && data.numFrames > 0; ++p)
+        if (!data.planes[p])
+            throw Error("audio chunk channel " + std::to_string(p) + " has no data pointer");
+}
+
+void AudioOutputStream::write(const AudioData& data, std::optional<double> pts)
+{
+    validate(data);
+    if (pts)
+    {
+        if (!std::isfinite(*pts) || *pts < 0)
+            throw Error("audio pts must be a finite, non-negative number of seconds, got " + std::to_string(*pts));
+        const int64_t target = std::llround(*pts * settings.sampleRate);
+        if (target < inputFramesWritten)
+            throw Error("audio pts " + std::to_string(*pts) + " s is before the end of what was already written (" +
+                        std::to_string(double(inputFramesWritten) / settings.sampleRate) +
+                        " s); pts must not go backwards");
+        writeSilence(target - inputFramesWritten);
+    }
+
+    const int bytesPerPlaneFrame =
+        bytesPerSample(settings.format) * (isPlanar(settings.format) ? 1 : settings.numChannels);
+    std::vector<const uint8_t*> planes(static_cast<size_t>(data.numPlanes));
+    for (int64_t done = 0; done < data.numFrames;)
+    {
+        const int64_t step = std::min(maxFramesPerStep, data.numFrames - done);
+        for (int p = 0; p < data.numPlanes; ++p)
+            planes[p] = static_cast<const uint8_t*>(data.planes[p]) + done * bytesPerPlaneFrame;
+        process(planes.data(), static_cast<int>(step));
+        done += step;
+    }
+}
+
+void AudioOutputStream::writeSilence(int64_t numFrames)
+{
+    if (numFrames <= 0)
+        return;
+    const auto format = static_cast<AVSampleFormat>(toAVSampleFormat(settings.format));
+    const int step = static_cast<int>(std::min<int64_t>(numFrames, 4096));
+    ffmpeg::FramePtr silence = ffmpeg::allocFrame();
+    silence->format = format;
+    silence->nb_samples = step;
+    av_channel_layout_copy(&silence->ch_layout, &inputLayout);
+    checkFfmpeg(av_frame_get_buffer(silence.get(), 0), "cannot allocate silence");
+    av_samples_set_silence(silence->extended_data, 0, step, settings.numChannels, format);
+    for (int64_t done = 0; done < numFrames; done += step)
+    {
+        const int n = static_cast<int>(std::min<int64_t>(step, numFrames - done));
+        process(silence->extended_data, n);
+    }
+}
+
+void AudioOutputStream::process(const uint8_t* const* planes, int numFrames)
+{
+    if (filter)
+    {
+        ffmpeg::FramePtr frame = ffmpeg::allocFrame();
+        frame->format = toAVSampleFormat(settings.format);
+        frame->sample_rate = settings.sampleRate;
+        frame->nb_samples = numFrames;
+        frame->pts = inputFramesWritten;
+        av_channel_layout_copy(&frame->ch_layout, &inputLayout);
+        checkFfmpeg(av_frame_get_buffer(frame.get(), 0), "cannot allocate an audio frame");
+        av_samples_copy(frame->extended_data, const_cast<uint8_t* const*>(planes), 0, 0, numFrames,
+                        settings.numChannels, static_cast<AVSampleFormat>(frame->format));
+        filter->push(frame.get());
+        while (filter->pull(filteredFrame.get()))
+            convertAndQueue(filteredFrame->extended_data, filteredFrame->nb_samples);
+    }
+    else
+        convertAndQueue(planes, numFrames);
+    inputFramesWritten += numFrames;
+}
+
+int AudioOutputStream::convertAndQueue(const uint8_t* const* planes, int numFrames)
+{
+    if (!resampler)
+    {
+        checkFfmpeg(av_audio_fifo_write(fifo.get(), reinterpret_cast<void**>(const_cast<uint8_t**>(planes)), numFrames),
+                    "cannot queue audio");
+        encodeQueued(false);
+        return numFrames;
+    }
+
+    const AVCodecContext* context = encoder->context();
+    const int capacity = std::max(swr_get_out_samples(resampler.get(), numFrames), frameSize);
+    if (capacity > convertedCapacity)
+    {
+        if (!convertedPlanes.empty())
+            av_freep(&convertedPlanes[0]);
+        convertedPlanes.assign(static_cast<size_t>(context->ch_layout.nb_channels), nullptr);
+        checkFfmpeg(av_samples_alloc(convertedPlanes.data(), nullptr, context->ch_layout.nb_channels, capacity,
+                                     context->sample_fmt, 0),
+                    "cannot allocate the converter's buffer");
+        convertedCapacity = capacity;
+    }
+    // numFrames == 0 with planes == nullptr drains the resampler's delay line.
+    const int converted = checkFfmpeg(swr_convert(resampler.get(), convertedPlanes.data(), convertedCapacity,
+                                                  numFrames ? const_cast<const uint8_t**>(planes) : nullptr, numFrames),
+                                      "audio conversion failed");
+    if (converted > 0)
+        checkFfmpeg(av_audio_fifo_write(fifo.get(), reinterpret_cast<void**>(convertedPlanes.data()), converted),
+                    "cannot queue audio");
+    encodeQueued(false);
+    return converted;
+}
+
+void AudioOutputStream::encodeQueued(bool final)
+{
+    while (av_audio_fifo_size(fifo.get()) >= frameSize || (final && av_audio_fifo_size(fifo.get()) > 0))
+    {
+        const int n = std::min(av_audio_fifo_size(fifo.get()), frameSize);
+        checkFfmpeg(av_frame_make_writable(encoderFrame.get()), "cannot reuse the audio frame");
+        encoderFrame->nb_samples = n;
+        if (av_audio_fifo_read(fifo.get(), reinterpret_cast<void**>(encoderFrame->data), n) != n)
+            throw Error("audio FIFO returned fewer samples than it holds");
+        encoderFrame->pts = encoderPts;
+        encoderPts += n;
+        encoder->encode(encoderFrame.get());
+    }
+}
+
+void AudioOutputStream::finish()
+{
+    if (filter)
+    {
+        filter->push(nullptr);
+        while (filter->pull(filteredFrame.get()))
+            convertAndQueue(filteredFrame->extended_data, filteredFrame->nb_samples);
+    }
+    if (resampler)
+    {
+        // Without input, swr_convert hands out what its delay line still holds; it returns 0 once empty.
+        while (convertAndQueue(nullptr, 0) > 0)
+        {
+        }
+    }
+    encodeQueued(true);
+    encoder->encode(nullptr);
+}
+
+StreamInfo AudioOutputStream::info() const
+{
+    const AVCodecContext* c = encoder->context();
+    StreamInfo info;
+    info.isAudio = true;
+    info.encoder = c->codec->name;
+    info.codec = avcodec_get_name(c->codec_id);
+    info.bitRate = c->bit_rate;
+    info.timeBase = {c->time_base.num, c->time_base.den};
+    info.sampleRate = c->sample_rate;
+    info.numChannels = c->ch_layout.nb_channels;
+    info.channelLayout = layoutName(c->ch_layout);
+    info.sampleFormat = av_get_sample_fmt_name(c->sample_fmt);
+    info.frameSize = frameSize;
+    return info;
+}
+
+} // namespace capstan

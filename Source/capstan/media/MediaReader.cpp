@@ -1,0 +1,582 @@
+#include "MediaReader.h"
+
+#include "Error.h"
+#include "FfmpegHandles.h"
+
+#include <algorithm>
+#include <deque>
+
+extern "C"
+{
+#include <libavutil/channel_layout.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/pixdesc.h>
+#include <libavutil/samplefmt.h>
+}
+
+namespace capstan
+{
+namespace
+{
+struct InputContextDeleter
+{
+    void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
+};
+using InputContextPtr = std::unique_ptr<AVFormatContext, InputContextDeleter>;
+
+struct ChannelLayout
+{
+    AVChannelLayout layout{};
+    ChannelLayout() = default;
+    ~ChannelLayout() { av_channel_layout_uninit(&layout); }
+    ChannelLayout(const ChannelLayout&) = delete;
+    ChannelLayout& operator=(const ChannelLayout&) = delete;
+};
+
+std::string describeLayout(const AVChannelLayout& layout)
+{
+    char buffer[128] = {};
+    if (av_channel_layout_describe(&layout, buffer, sizeof(buffer)) < 0)
+        return {};
+    return buffer;
+}
+
+double toSeconds(int64_t ts, AVRational timeBase)
+{
+    return double(ts) * av_q2d(timeBase);
+}
+} // namespace
+
+std::vector<const void*> AudioChunk::planePointers() const
+{
+    std::vector<const void*> pointers;
+    pointers.reserve(planes.size());
+    for (const auto& plane : planes)
+        pointers.push_back(plane.data());
+    return pointers;
+}
+
+class MediaReader::Impl
+{
+public:
+    Impl(const std::string& sourceIn, const std::string& format, const Options& options) : source(sourceIn)
+    {
+        const AVInputFormat* inputFormat = nullptr;
+        if (!format.empty())
+        {
+            inputFormat = av_find_input_format(format.c_str());
+            if (inputFormat == nullptr)
+                throw Error("unknown input format '" + format + "' for '" + source +
+                            "'; see `ffmpeg -demuxers` for the accepted names");
+        }
+
+        ffmpeg::Dictionary dict;
+        for (const auto& [key, value] : options)
+            dict.set(key.c_str(), value.c_str());
+
+        AVFormatContext* raw = nullptr;
+        checkFfmpeg(avformat_open_input(&raw, source.c_str(), inputFormat, dict.address()),
+                    "cannot open '" + source + "'");
+        input.reset(raw);
+
+        if (const AVDictionaryEntry* unused = av_dict_get(dict.get(), "", nullptr, AV_DICT_IGNORE_SUFFIX))
+            throw Error("option '" + std::string(unused->key) + "' is not known to the demuxer or protocol of '" +
+                        source + "'");
+
+        checkFfmpeg(avformat_find_stream_info(input.get(), nullptr), "cannot read the streams of '" + source + "'");
+
+        for (unsigned i = 0; i < input->nb_streams; ++i)
+            infos.push_back(describeStream(int(i)));
+
+        packet.reset(av_packet_alloc());
+        frame.reset(av_frame_alloc());
+        if (!packet || !frame)
+            throw Error("out of memory opening '" + source + "'");
+    }
+
+    MediaStreamInfo describeStream(int index) const
+    {
+        AVStream* st = input->streams[index];
+        const AVCodecParameters* par = st->codecpar;
+        MediaStreamInfo info;
+        info.index = index;
+        if (const AVCodec* codec = avcodec_find_decoder(par->codec_id))
+            info.codec = codec->name;
+        else
+            info.codec = avcodec_get_name(par->codec_id);
+        if (st->duration != AV_NOPTS_VALUE && st->duration > 0)
+            info.duration = toSeconds(st->duration, st->time_base);
+        else if (input->duration != AV_NOPTS_VALUE && input->duration > 0)
+            info.duration = double(input->duration) / AV_TIME_BASE;
+        info.numFrames = std::max<int64_t>(0, st->nb_frames);
+
+        if (par->codec_type == AVMEDIA_TYPE_AUDIO)
+        {
+            info.kind = MediaStreamInfo::Kind::audio;
+            info.sampleRate = par->sample_rate;
+            info.numChannels = par->ch_layout.nb_channels;
+            info.channelLayout = describeLayout(par->ch_layout);
+            if (const char* name = av_get_sample_fmt_name(static_cast<AVSampleFormat>(par->format)))
+                info.sampleFormat = name;
+        }
+        else if (par->codec_type == AVMEDIA_TYPE_VIDEO)
+        {
+            info.kind = MediaStreamInfo::Kind::video;
+            info.width = par->width;
+            info.height = par->height;
+            const AVRational rate = av_guess_frame_rate(input.get(), st, nullptr);
+            info.frameRate = {rate.num, rate.den};
+            if (const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(par->format)))
+                info.pixelFormat = name;
+        }
+        return info;
+    }
+
+    int bestStream(AVMediaType type) const
+    {
+        const int index = av_find_best_stream(input.get(), type, -1, -1, nullptr, 0);
+        return index < 0 ? -1 : index;
+    }
+
+    ffmpeg::CodecContextPtr openDecoder(int index, const char* kind)
+    {
+        if (index < 0 || index >= int(input->nb_streams))
+            throw Error("'" + source + "' has no stream " + std::to_string(index) + " (it has " +
+                        std::to_string(input->nb_streams) + ")");
+        AVStream* st = input->streams[index];
+        const bool isAudio = std::string_view(kind) == "audio";
+        if (st->codecpar->codec_type != (isAudio ? AVMEDIA_TYPE_AUDIO : AVMEDIA_TYPE_VIDEO))
+            throw Error("stream " + std::to_string(index) + " of '" + source + "' is not " + (isAudio ? "an " : "a ") +
+                        kind + " stream");
+        const AVCodec* codec = avcodec_find_decoder(st->codecpar->codec_id);
+        if (codec == nullptr)
+            throw Error("no decoder in this FFmpeg build for codec '" +
+                        std::string(avcodec_get_name(st->codecpar->codec_id)) + "' of '" + source + "'");
+        ffmpeg::CodecContextPtr ctx(avcodec_alloc_context3(codec));
+        if (!ctx)
+            throw Error("out of memory opening a decoder for '" + source + "'");
+        checkFfmpeg(avcodec_parameters_to_context(ctx.get(), st->codecpar),
+                    "cannot set up the " + std::string(kind) + " decoder of '" + source + "'");
+        ctx->pkt_timebase = st->time_base;
+        ffmpeg::Dictionary opts;
+        opts.set("threads", "auto"); // as the ffmpeg CLI decodes
+        checkFfmpeg(avcodec_open2(ctx.get(), codec, opts.address()),
+                    "cannot open the " + std::string(codec->name) + " decoder of '" + source + "'");
+        return ctx;
+    }
+
+    void selectAudio(int index, const AudioReadSpec& spec)
+    {
+        requireNotStarted();
+        if (spec.sampleRate < 0 || spec.numChannels < 0)
+            throw Error("audio read spec: sample rate and channel count must be positive (or 0 to keep the source's)");
+        audio.decoder = openDecoder(index, "audio");
+        audio.index = index;
+        audio.spec = spec;
+    }
+
+    void selectVideo(int index, const VideoReadSpec& spec)
+    {
+        requireNotStarted();
+        if (spec.width < 0 || spec.height < 0 || (spec.width == 0) != (spec.height == 0))
+            throw Error("video read spec: give both width and height (positive), or neither to keep the source's size");
+        video.decoder = openDecoder(index, "video");
+        video.index = index;
+        video.spec = spec;
+    }
+
+    std::optional<AudioChunk> readAudio(int64_t maxFrames)
+    {
+        if (audio.index < 0)
+        {
+            const int best = bestStream(AVMEDIA_TYPE_AUDIO);
+            if (best < 0)
+                throw Error("'" + source + "' has no audio stream");
+            selectAudio(best, {});
+        }
+        if (maxFrames <= 0)
+            throw Error("audio chunk size must be at least 1 sample, got " + std::to_string(maxFrames));
+        start();
+        while ((!audio.fifo || av_audio_fifo_size(audio.fifo.get()) < maxFrames) && !audio.finished)
+            pump();
+        const int64_t available = audio.fifo ? av_audio_fifo_size(audio.fifo.get()) : 0;
+        if (available == 0)
+            return std::nullopt;
+
+        AudioChunk chunk;
+        const int n = int(std::min(maxFrames, available));
+        chunk.format = audio.spec.format;
+        chunk.sampleRate = audio.outRate;
+        chunk.numChannels = audio.outLayout.layout.nb_channels;
+        chunk.numFrames = n;
+        chunk.pts = audio.firstPts + double(audio.framesRead) / audio.outRate;
+        const bool planar = isPlanar(chunk.format);
+        const int numPlanes = planar ? chunk.numChannels : 1;
+        const size_t planeBytes = size_t(n) * size_t(bytesPerSample(chunk.format)) * (planar ? 1 : chunk.numChannels);
+        chunk.planes.assign(size_t(numPlanes), std::vector<uint8_t>(planeBytes));
+        std::vector<void*> pointers;
+        for (auto& plane : chunk.planes)
+            pointers.push_back(plane.data());
+        const int got = av_audio_fifo_read(audio.fifo.get(), pointers.data(), n);
+        if (got != n)
+            throw Error("internal: audio FIFO of '" + source + "' returned " + std::to_string(got) + " of " +
+                        std::to_string(n) + " samples");
+        audio.framesRead += n;
+        return chunk;
+    }
+
+    std::optional<double> peekVideoPts()
+    {
+        requireVideoSelected();
+        start();
+        while (video.queue.empty() && !video.finished)
+            pump();
+        if (video.queue.empty())
+            return std::nullopt;
+        return video.queue.front().pts;
+    }
+
+    std::optional<VideoFrame> readVideoFrame()
+    {
+        if (!peekVideoPts())
+            return std::nullopt;
+        VideoFrame f = std::move(video.queue.front());
+        video.queue.pop_front();
+        return f;
+    }
+
+    const std::string source;
+    InputContextPtr input;
+    std::vector<MediaStreamInfo> infos;
+
+private:
+    struct AudioState
+    {
+        int index = -1;
+        AudioReadSpec spec;
+        ffmpeg::CodecContextPtr decoder;
+        ffmpeg::SwrPtr swr;
+        ffmpeg::AudioFifoPtr fifo;
+        ChannelLayout inLayout, outLayout;
+        int inRate = 0, outRate = 0, inFormat = -1;
+        double firstPts = 0.0;
+        bool havePts = false;
+        int64_t framesRead = 0;
+        bool finished = false;
+        std::vector<std::vector<uint8_t>> scratch;
+    };
+
+    struct VideoState
+    {
+        int index = -1;
+        VideoReadSpec spec;
+        ffmpeg::CodecContextPtr decoder;
+        SwsContext* sws = nullptr; // sws_getCachedContext reuses or replaces it
+        std::deque<VideoFrame> queue;
+        double lastPts = -1.0;
+        bool finished = false;
+        ~VideoState() { sws_freeContext(sws); }
+    };
+
+    void requireNotStarted() const
+    {
+        if (started)
+            throw Error("MediaReader: streams must be selected before the first read");
+    }
+
+    void requireVideoSelected()
+    {
+        if (video.index >= 0)
+            return;
+        const int best = bestStream(AVMEDIA_TYPE_VIDEO);
+        if (best < 0)
+            throw Error("'" + source + "' has no video stream");
+        selectVideo(best, {});
+    }
+
+    void start()
+    {
+        if (started)
+            return;
+        started = true;
+        // Don't spend demuxing effort on streams nobody reads.
+        for (unsigned i = 0; i < input->nb_streams; ++i)
+            if (int(i) != audio.index && int(i) != video.index)
+                input->streams[i]->discard = AVDISCARD_ALL;
+        audio.finished = audio.index < 0;
+        video.finished = video.index < 0;
+    }
+
+    /** Reads one packet and decodes it (or, at the end, drains the decoders). */
+    void pump()
+    {
+        if (demuxFinished)
+        {
+            audio.finished = video.finished = true;
+            return;
+        }
+        const int result = av_read_frame(input.get(), packet.get());
+        if (result == AVERROR_EOF)
+        {
+            demuxFinished = true;
+            if (audio.index >= 0)
+            {
+                decodeAudio(nullptr);
+                drainResampler();
+            }
+            if (video.index >= 0)
+                decodeVideo(nullptr);
+            audio.finished = video.finished = true;
+            return;
+        }
+        checkFfmpeg(result, "cannot read from '" + source + "'");
+        if (packet->stream_index == audio.index)
+            decodeAudio(packet.get());
+        else if (packet->stream_index == video.index)
+            decodeVideo(packet.get());
+        av_packet_unref(packet.get());
+    }
+
+    /** Sends a packet (nullptr: end of stream) and hands every frame it yields to onFrame. */
+    template <typename OnFrame>
+    void decode(AVCodecContext* decoder, const AVPacket* pkt, const char* kind, OnFrame&& onFrame)
+    {
+        int result = avcodec_send_packet(decoder, pkt);
+        // A corrupt packet is skipped, as the ffmpeg CLI does; anything else is fatal.
+        if (result == AVERROR_INVALIDDATA)
+            return;
+        checkFfmpeg(result, std::string("cannot decode ") + kind + " of '" + source + "'");
+        for (;;)
+        {
+            result = avcodec_receive_frame(decoder, frame.get());
+            if (result == AVERROR(EAGAIN) || result == AVERROR_EOF)
+                return;
+            if (result == AVERROR_INVALIDDATA)
+                continue;
+            checkFfmpeg(result, std::string("cannot decode ") + kind + " of '" + source + "'");
+            onFrame(frame.get());
+            av_frame_unref(frame.get());
+        }
+    }
+
+    void decodeAudio(const AVPacket* pkt)
+    {
+        decode(audio.decoder.get(), pkt, "audio", [this](AVFrame* f) { convertAudio(f); });
+    }
+
+    void decodeVideo(const AVPacket* pkt)
+    {
+        decode(video.decoder.get(), pkt, "video", [this](AVFrame* f) { convertVideo(f); });
+    }
+
+    void setUpResampler(const AVFrame* f)
+    {
+        if (audio.swr)
+            drainResampler(); // parameters changed mid-stream: keep what the old converter still holds
+
+        av_channel_layout_uninit(&audio.inLayout.layout);
+        if (f->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)
+            av_channel_layout_default(&audio.inLayout.layout, f->ch_layout.nb_channels);
+        else
+            checkFfmpeg(av_channel_layout_copy(&audio.inLayout.layout, &f->ch_layout), "channel layout");
+        audio.inRate = f->sample_rate;
+        audio.inFormat = f->format;
+
+        if (!audio.fifo) // the output side is fixed by the first frame
+        {
+            audio.outRate = audio.spec.sampleRate > 0 ? audio.spec.sampleRate : f->sample_rate;
+            if (audio.spec.numChannels > 0 && audio.spec.numChannels != audio.inLayout.layout.nb_channels)
+                av_channel_layout_default(&audio.outLayout.layout, audio.spec.numChannels);
+            else
+                checkFfmpeg(av_channel_layout_copy(&audio.outLayout.layout, &audio.inLayout.layout), "channel layout");
+            audio.fifo.reset(av_audio_fifo_alloc(static_cast<AVSampleFormat>(toAVSampleFormat(audio.spec.format)),
+                                                 audio.outLayout.layout.nb_channels, 4096));
+            if (!audio.fifo)
+                throw Error("out of memory reading '" + source + "'");
+        }
+
+        SwrContext* raw = nullptr;
+        checkFfmpeg(swr_alloc_set_opts2(&raw, &audio.outLayout.layout,
+                                        static_cast<AVSampleFormat>(toAVSampleFormat(audio.spec.format)), audio.outRate,
+                                        &audio.inLayout.layout, static_cast<AVSampleFormat>(f->format), f->sample_rate,
+                                        0, nullptr),
+                    "cannot set up audio conversion for '" + source + "'");
+        audio.swr.reset(raw);
+        checkFfmpeg(swr_init(audio.swr.get()), "cannot set up audio conversion for '" + source + "'");
+    }
+
+    void convertAudio(const AVFrame* f)
+    {
+        if (!audio.swr || f->sample_rate != audio.inRate || f->format != audio.inFormat ||
+            f->ch_layout.nb_channels != audio.inLayout.layout.nb_channels)
+            setUpResampler(f);
+        if (!audio.havePts)
+        {
+            audio.havePts = true;
+            const int64_t ts = f->best_effort_timestamp;
+            audio.firstPts = ts == AV_NOPTS_VALUE ? 0.0 : toSeconds(ts, input->streams[audio.index]->time_base);
+        }
+        resample(const_cast<const uint8_t**>(f->extended_data), f->nb_samples);
+    }
+
+    void drainResampler()
+    {
+        if (audio.swr)
+            resample(nullptr, 0);
+    }
+
+    void resample(const uint8_t** in, int inFrames)
+    {
+        const int capacity = swr_get_out_samples(audio.swr.get(), inFrames);
+        if (capacity <= 0)
+            return;
+        const auto format = static_cast<AVSampleFormat>(toAVSampleFormat(audio.spec.format));
+        const int channels = audio.outLayout.layout.nb_channels;
+        const bool planar = av_sample_fmt_is_planar(format);
+        const size_t planeBytes = size_t(capacity) * size_t(av_get_bytes_per_sample(format)) * (planar ? 1 : channels);
+        audio.scratch.resize(planar ? size_t(channels) : 1);
+        std::vector<uint8_t*> out;
+        for (auto& plane : audio.scratch)
+        {
+            if (plane.size() < planeBytes)
+                plane.resize(planeBytes);
+            out.push_back(plane.data());
+        }
+        const int got = checkFfmpeg(swr_convert(audio.swr.get(), out.data(), capacity, in, inFrames),
+                                    "cannot convert the audio of '" + source + "'");
+        if (got > 0 && av_audio_fifo_write(audio.fifo.get(), reinterpret_cast<void**>(out.data()), got) < got)
+            throw Error("out of memory buffering the audio of '" + source + "'");
+    }
+
+    void convertVideo(const AVFrame* f)
+    {
+        VideoFrame out;
+        out.format = video.spec.format;
+        out.width = video.spec.width > 0 ? video.spec.width : f->width;
+        out.height = video.spec.height > 0 ? video.spec.height : f->height;
+
+        const AVStream* st = input->streams[video.index];
+        const int64_t ts = f->best_effort_timestamp;
+        if (ts != AV_NOPTS_VALUE)
+            out.pts = toSeconds(ts, st->time_base);
+        else
+        {
+            const AVRational rate = av_guess_frame_rate(input.get(), const_cast<AVStream*>(st), nullptr);
+            out.pts = video.lastPts < 0 ? 0.0 : video.lastPts + (rate.num > 0 ? av_q2d(av_inv_q(rate)) : 0.0);
+        }
+        video.lastPts = out.pts;
+
+        const auto dstFormat = static_cast<AVPixelFormat>(toAVPixelFormat(out.format));
+        out.data.resize(size_t(bytesPerFrame(out.format, out.width, out.height)));
+        if (f->format == dstFormat && f->width == out.width && f->height == out.height)
+        {
+            // Same layout: one copy into the packed buffer, no conversion.
+            checkFfmpeg(av_image_copy_to_buffer(out.data.data(), int(out.data.size()), f->data, f->linesize, dstFormat,
+                                                f->width, f->height, 1),
+                        "cannot copy a video frame of '" + source + "'");
+        }
+        else
+        {
+            video.sws = sws_getCachedContext(video.sws, f->width, f->height, static_cast<AVPixelFormat>(f->format),
+                                             out.width, out.height, dstFormat, SWS_BICUBIC, nullptr, nullptr, nullptr);
+            if (video.sws == nullptr)
+                throw Error("cannot convert video of '" + source + "' from " +
+                            std::string(av_get_pix_fmt_name(static_cast<AVPixelFormat>(f->format))) + " " +
+                            std::to_string(f->width) + "x" + std::to_string(f->height) + " to " +
+                            std::string(toString(out.format)));
+            uint8_t* dstData[4] = {};
+            int dstLinesize[4] = {};
+            checkFfmpeg(
+                av_image_fill_arrays(dstData, dstLinesize, out.data.data(), dstFormat, out.width, out.height, 1),
+                "video frame layout");
+            sws_scale(video.sws, f->data, f->linesize, 0, f->height, dstData, dstLinesize);
+        }
+        video.queue.push_back(std::move(out));
+    }
+
+    ffmpeg::PacketPtr packet;
+    ffmpeg::FramePtr frame;
+    AudioState audio;
+    VideoState video;
+    bool started = false;
+    bool demuxFinished = false;
+};
+
+MediaReader::MediaReader(const std::string& source, const std::string& format, const Options& options)
+    : impl(std::make_unique<Impl>(source, format, options))
+{
+}
+
+MediaReader::~MediaReader() = default;
+MediaReader::MediaReader(MediaReader&&) noexcept = default;
+MediaReader& MediaReader::operator=(MediaReader&&) noexcept = default;
+
+const std::vector<MediaStreamInfo>& MediaReader::streams() const
+{
+    return impl->infos;
+}
+
+std::optional<double> MediaReader::duration() const
+{
+    if (impl->input->duration == AV_NOPTS_VALUE || impl->input->duration <= 0)
+        return std::nullopt;
+    return double(impl->input->duration) / AV_TIME_BASE;
+}
+
+std::string MediaReader::formatName() const
+{
+    return impl->input->iformat->name;
+}
+
+const std::string& MediaReader::source() const
+{
+    return impl->source;
+}
+
+int MediaReader::bestAudioStream() const
+{
+    return impl->bestStream(AVMEDIA_TYPE_AUDIO);
+}
+
+int MediaReader::bestVideoStream() const
+{
+    return impl->bestStream(AVMEDIA_TYPE_VIDEO);
+}
+
+void MediaReader::selectAudio(int stream, const AudioReadSpec& spec)
+{
+    impl->selectAudio(stream, spec);
+}
+
+void MediaReader::selectVideo(int stream, const VideoReadSpec& spec)
+{
+    impl->selectVideo(stream, spec);
+}
+
+std::optional<AudioChunk> MediaReader::readAudio(int64_t maxFrames)
+{
+    return impl->readAudio(maxFrames);
+}
+
+std::optional<VideoFrame> MediaReader::readVideoFrame()
+{
+    return impl->readVideoFrame();
+}
+
+std::optional<double> MediaReader::peekVideoPts()
+{
+    return impl->peekVideoPts();
+}
+
+void MediaReader::readAudio(int64_t framesPerChunk, SampleFormat format,
+                            const std::function<void(const AudioChunk&)>& callback)
+{
+    const int best = bestAudioStream();
+    if (best < 0)
+        throw Error("'" + source() + "' has no audio stream");
+    selectAudio(best, {.format = format});
+    while (auto chunk = readAudio(framesPerChunk))
+        callback(*chunk);
+}
+
+} // namespace capstan

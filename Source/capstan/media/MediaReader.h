@@ -1,0 +1,142 @@
+#pragma once
+
+#include "Formats.h"
+#include "StreamConfig.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace capstan
+{
+
+/** What the container says about one of its streams. */
+struct MediaStreamInfo
+{
+    enum class Kind
+    {
+        audio,
+        video,
+        other
+    };
+
+    int index = -1;
+    Kind kind = Kind::other;
+    std::string codec;              ///< decoder name, e.g. "mp3float", "h264"
+    std::optional<double> duration; ///< seconds, when the container knows it
+    int64_t numFrames = 0;          ///< frames (video) or packets the container declares; 0 when unknown
+    // audio
+    int sampleRate = 0;
+    int numChannels = 0;
+    std::string channelLayout; ///< e.g. "stereo", "5.1"
+    std::string sampleFormat;  ///< the decoder's native sample format, e.g. "fltp"
+    // video
+    int width = 0;
+    int height = 0;
+    Rational frameRate;      ///< exact (e.g. 30000/1001), FFmpeg's best guess for the stream
+    std::string pixelFormat; ///< the decoder's native pixel format, e.g. "yuv420p"
+
+    bool isAudio() const { return kind == Kind::audio; }
+    bool isVideo() const { return kind == Kind::video; }
+};
+
+/** A run of decoded audio samples in the format asked for: one plane (interleaved) or one plane per channel. */
+struct AudioChunk
+{
+    SampleFormat format = SampleFormat::flt;
+    int sampleRate = 0;
+    int numChannels = 0;
+    int64_t numFrames = 0; ///< samples per channel
+    double pts = 0.0;      ///< seconds, time of the first sample
+    std::vector<std::vector<uint8_t>> planes;
+
+    /** Pointers to the planes, in the shape StreamWriter's AudioData takes. */
+    std::vector<const void*> planePointers() const;
+};
+
+/** One decoded video frame, converted to the format asked for and tightly packed (alignment 1). */
+struct VideoFrame
+{
+    PixelFormat format = PixelFormat::rgb24;
+    int width = 0;
+    int height = 0;
+    double pts = 0.0; ///< seconds
+    std::vector<uint8_t> data;
+};
+
+/** What the audio decoder's output is converted to (libswresample). Zeros keep the source's values. */
+struct AudioReadSpec
+{
+    SampleFormat format = SampleFormat::flt;
+    int sampleRate = 0;
+    int numChannels = 0;
+};
+
+/** What video frames are converted to (libswscale). Zeros keep the source's size. */
+struct VideoReadSpec
+{
+    PixelFormat format = PixelFormat::rgb24;
+    int width = 0;
+    int height = 0;
+};
+
+/** Decodes any file or URL FFmpeg can read: one audio and/or one video stream, converted to the formats Capstan
+    writes. Pull model: readAudio() and readVideoFrame() each demux as far as they need; packets of the other
+    selected stream met on the way are decoded and queued, so reading both in step by time stays cheap.
+
+    @code
+    capstan::MediaReader reader("in.mp4");
+    reader.selectAudio(reader.bestAudioStream(), {.format = capstan::SampleFormat::flt});
+    while (auto chunk = reader.readAudio(4096))
+        use(*chunk);
+    @endcode
+
+    Errors are capstan::Error naming the source and carrying FFmpeg's message. */
+class MediaReader
+{
+public:
+    /** Opens `source` (path or URL); `format` forces a demuxer (e.g. "nut"), `options` go to the demuxer/protocol. */
+    explicit MediaReader(const std::string& source, const std::string& format = {}, const Options& options = {});
+    ~MediaReader();
+
+    MediaReader(MediaReader&&) noexcept;
+    MediaReader& operator=(MediaReader&&) noexcept;
+    MediaReader(const MediaReader&) = delete;
+    MediaReader& operator=(const MediaReader&) = delete;
+
+    const std::vector<MediaStreamInfo>& streams() const;
+    /** Seconds, when the container knows it. */
+    std::optional<double> duration() const;
+    /** The demuxer's name, e.g. "wav". */
+    std::string formatName() const;
+    const std::string& source() const;
+
+    /** FFmpeg's pick of the main audio/video stream, or -1 when there is none. */
+    int bestAudioStream() const;
+    int bestVideoStream() const;
+
+    /** Chooses the audio stream to decode and what to convert it to. Before the first read. */
+    void selectAudio(int stream, const AudioReadSpec& spec);
+    /** Chooses the video stream to decode and what to convert it to. Before the first read. */
+    void selectVideo(int stream, const VideoReadSpec& spec);
+
+    /** The next `maxFrames` samples per channel (fewer only at the end); std::nullopt once all were read. */
+    std::optional<AudioChunk> readAudio(int64_t maxFrames);
+
+    /** The next video frame; std::nullopt once all were read. */
+    std::optional<VideoFrame> readVideoFrame();
+    /** The next video frame's pts without taking it (decodes as far as needed); std::nullopt at the end. */
+    std::optional<double> peekVideoPts();
+
+    /** Convenience: decodes the best audio stream whole, in chunks of `framesPerChunk`, converted to `format`. */
+    void readAudio(int64_t framesPerChunk, SampleFormat format, const std::function<void(const AudioChunk&)>& callback);
+
+private:
+    class Impl;
+    std::unique_ptr<Impl> impl;
+};
+
+} // namespace capstan

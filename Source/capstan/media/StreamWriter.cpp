@@ -1,0 +1,435 @@
+#include "StreamWriter.h"
+
+#include "AudioOutputStream.h"
+#include "SinkIoContext.h"
+#include "VideoOutputStream.h"
+
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <vector>
+
+extern "C"
+{
+#include <libavdevice/avdevice.h>
+#include <libavformat/avformat.h>
+}
+
+namespace capstan
+{
+namespace
+{
+bool isMovFamily(const AVOutputFormat* format)
+{
+    for (const char* name : {"mp4", "mov", "ipod", "ismv", "3gp", "3g2", "psp", "f4v"})
+        if (std::strcmp(format->name, name) == 0)
+            return true;
+    return false;
+}
+
+std::string joinKeys(const AVDictionary* dict)
+{
+    std::string keys;
+    for (const AVDictionaryEntry* e = nullptr; (e = av_dict_get(dict, "", e, AV_DICT_IGNORE_SUFFIX));)
+        keys += (keys.empty() ? "'" : ", '") + std::string(e->key) + "'";
+    return keys;
+}
+} // namespace
+
+class StreamWriter::Impl
+{
+public:
+    Impl(const std::string& dest, const std::string& format) : destination(dest)
+    {
+        static std::once_flag devices;
+        std::call_once(devices, [] { avdevice_register_all(); });
+
+        if (dest.empty())
+            throw Error("the destination is empty; give a file path, a URL, or \"-\" for standard output");
+        url = dest == "-" ? "pipe:1" : dest;
+
+        const AVOutputFormat* outputFormat = nullptr;
+        if (!format.empty())
+        {
+            outputFormat = av_guess_format(format.c_str(), nullptr, nullptr);
+            if (!outputFormat)
+                throw Error("unknown muxer '" + format + "'; `capstan muxers` lists the muxers of this FFmpeg build");
+        }
+        else
+        {
+            if (dest == "-")
+                throw Error("writing to standard output needs a format (e.g. \"wav\", \"mp3\", \"matroska\")");
+            outputFormat = av_guess_format(nullptr, url.c_str(), nullptr);
+            if (!outputFormat)
+                throw Error("cannot tell the container format of '" + dest +
+                            "' from its name; pass a format (e.g. \"wav\", \"flac\", \"mp4\")");
+        }
+        checkFfmpeg(avformat_alloc_output_context2(&context, outputFormat, nullptr, url.c_str()),
+                    "cannot create a '" + std::string(outputFormat->name) + "' muxer");
+    }
+
+    Impl(ByteSink& sink, const std::string& format, int bufferSize) : destination("custom sink")
+    {
+        if (format.empty())
+            throw Error("a custom sink needs a format (e.g. \"wav\", \"mp3\", \"matroska\"): there is no file name "
+                        "to guess it from");
+        const AVOutputFormat* outputFormat = av_guess_format(format.c_str(), nullptr, nullptr);
+        if (!outputFormat)
+            throw Error("unknown muxer '" + format + "'; `capstan muxers` lists the muxers of this FFmpeg build");
+        if (outputFormat->flags & AVFMT_NOFILE)
+            throw Error("the '" + format + "' muxer writes its own files or devices and cannot use a custom sink");
+        sinkIo = std::make_unique<SinkIoContext>(sink, bufferSize);
+        checkFfmpeg(avformat_alloc_output_context2(&context, outputFormat, nullptr, nullptr),
+                    "cannot create a '" + format + "' muxer");
+        context->pb = sinkIo->get();
+        context->flags |= AVFMT_FLAG_CUSTOM_IO;
+    }
+
+    ~Impl()
+    {
+        if (state == State::open)
+        {
+            try
+            {
+                close();
+            }
+            catch (...)
+            {
+                // A destructor cannot report; close() explicitly to see errors.
+            }
+        }
+        releaseStreams();
+        if (context && !sinkIo)
+            avio_closep(&context->pb);
+        avformat_free_context(context);
+    }
+
+    void requireConfiguring(const char* what) const
+    {
+        if (state != State::configuring)
+            throw Error(std::string(what) + " must be called before open()");
+    }
+
+    int addAudio(const AudioStreamConfig& config)
+    {
+        requireConfiguring("addAudioStream()");
+        streams.push_back({std::make_unique<AudioOutputStream>(context, url, config), nullptr});
+        return static_cast<int>(streams.size()) - 1;
+    }
+
+    int addVideo(const VideoStreamConfig& config)
+    {
+        requireConfiguring("addVideoStream()");
+        streams.push_back({nullptr, std::make_unique<VideoOutputStream>(context, url, config)});
+        return static_cast<int>(streams.size()) - 1;
+    }
+
+    void setMetadata(const Metadata& metadata)
+    {
+        requireConfiguring("setMetadata()");
+        for (const auto& [key, value] : metadata)
+            av_dict_set(&context->metadata, key.c_str(), value.c_str(), 0);
+    }
+
+    void open(const Options& options)
+    {
+        if (state == State::open)
+            throw Error("open() was already called");
+        if (state == State::closed)
+            throw Error("the writer is closed; create a new StreamWriter to write again");
+        if (streams.empty())
+            throw Error("add at least one audio or video stream before open()");
+
+        ffmpeg::Dictionary dict;
+        bool userSetMovflags = false;
+        for (const auto& [key, value] : options)
+        {
+            dict.set(key.c_str(), value.c_str());
+            userSetMovflags = userSetMovflags || key == "movflags";
+        }
+
+        const bool opensOwnFile = !sinkIo && !(context->oformat->flags & AVFMT_NOFILE);
+        if (opensOwnFile)
+        {
+            const int result = avio_open2(&context->pb, url.c_str(), AVIO_FLAG_WRITE, nullptr, dict.address());
+            if (result < 0)
+            {
+                std::string hint;
+                if (result == AVERROR_PROTOCOL_NOT_FOUND)
+                    hint = " (FFmpeg knows no protocol for this URL; use a file path or file:, pipe:, rtmp://, "
+                           "udp://, srt://, tcp://...)";
+                throw Error("cannot open '" + destination + "' for writing: " + ffmpegErrorText(result) + hint, result);
+            }
+            createdFile = avio_find_protocol_name(url.c_str()) == std::string("file");
+        }
+
+        // A destination that cannot seek cannot take an ordinary mp4 (its index is written last, at the front):
+        // fall back to fragmented mp4, which is streamable.
+        if (isMovFamily(context->oformat) && context->pb && !(context->pb->seekable & AVIO_SEEKABLE_NORMAL) &&
+            !userSetMovflags)
+            dict.set("movflags", "+frag_keyframe+empty_moov+default_base_moof");
+
+        // Reproducible bytes: no random stream serials or UIDs (ogg, matroska). Options may override (fflags).
+        context->flags |= AVFMT_FLAG_BITEXACT;
+
+        const int result = avformat_write_header(context, dict.address());
+        if (result < 0)
+        {
+            abortOpen();
+            throw Error("cannot write the '" + std::string(context->oformat->name) + "' header to '" + destination +
+                            "': " + ffmpegErrorText(result) + sinkErrorSuffix(),
+                        result);
+        }
+        if (dict.count() > 0)
+        {
+            const std::string keys = joinKeys(dict.get());
+            abortOpen();
+            throw Error("unknown option " + keys + ": neither the '" + context->oformat->name +
+                        "' muxer nor the output protocol knows it (`ffmpeg -h muxer=" + context->oformat->name +
+                        "` lists the muxer's options)");
+        }
+        state = State::open;
+    }
+
+    /** Undoes a failed open: closes the file and removes it, so no half-written file is left behind. */
+    void abortOpen()
+    {
+        if (!sinkIo)
+            avio_closep(&context->pb);
+        if (createdFile)
+            std::remove(url.c_str());
+        state = State::closed;
+    }
+
+    std::string sinkErrorSuffix() const
+    {
+        return sinkIo && !sinkIo->lastError().empty() ? " (the sink reported: " + sinkIo->lastError() + ")" : "";
+    }
+
+    struct Entry
+    {
+        std::unique_ptr<AudioOutputStream> audio;
+        std::unique_ptr<VideoOutputStream> video;
+    };
+
+    Entry& writable(int stream, bool audio)
+    {
+        if (state == State::configuring)
+            throw Error("cannot write before open(): add the streams, call open(), then write chunks");
+        if (state == State::closed)
+            throw Error("cannot write after close(); create a new StreamWriter to write again");
+        Entry& entry = at(stream);
+        if (audio && !entry.audio)
+            throw Error("stream " + std::to_string(stream) + " is a video stream; use writeVideoChunk()");
+        if (!audio && !entry.video)
+            throw Error("stream " + std::to_string(stream) + " is an audio stream; use writeAudioChunk()");
+        return entry;
+    }
+
+    Entry& at(int stream)
+    {
+        if (stream < 0 || stream >= static_cast<int>(streams.size()))
+            throw Error("stream index " + std::to_string(stream) + " is out of range; this writer has " +
+                        std::to_string(streams.size()) + " stream(s), numbered from 0");
+        return streams[static_cast<size_t>(stream)];
+    }
+
+    /** Runs a write; a failure leaves the writer unusable for further writes but close() still finalizes. */
+    template <typename Fn>
+    void guarded(Fn&& fn)
+    {
+        try
+        {
+            fn();
+        }
+        catch (const Error& e)
+        {
+            if (e.ffmpegErrorCode() != 0 && !sinkErrorSuffix().empty())
+                throw Error(e.what() + sinkErrorSuffix(), e.ffmpegErrorCode());
+            throw;
+        }
+    }
+
+    void flush()
+    {
+        if (state != State::open)
+            throw Error("flush() needs an open writer");
+        if (context->pb)
+        {
+            avio_flush(context->pb);
+            if (context->pb->error < 0)
+                throw Error("cannot write to '" + destination + "': " + ffmpegErrorText(context->pb->error) +
+                                sinkErrorSuffix(),
+                            context->pb->error);
+        }
+    }
+
+    void close()
+    {
+        if (state != State::open)
+        {
+            state = State::closed;
+            return;
+        }
+        state = State::closed;
+        std::exception_ptr firstError;
+        const auto attempt = [&](auto&& fn)
+        {
+            try
+            {
+                guarded(fn);
+            }
+            catch (...)
+            {
+                if (!firstError)
+                    firstError = std::current_exception();
+            }
+        };
+        for (auto& entry : streams)
+            attempt([&] { entry.audio ? entry.audio->finish() : entry.video->finish(); });
+        // The trailer is written even after an encoder failure: it makes what was written playable.
+        attempt([&] { checkFfmpeg(av_write_trailer(context), "cannot finish '" + destination + "'"); });
+        if (context->pb)
+        {
+            avio_flush(context->pb);
+            finalBytes = bytesWrittenNow();
+            if (context->pb->error < 0 && !firstError)
+                firstError = std::make_exception_ptr(Error("cannot write to '" + destination + "': " +
+                                                           ffmpegErrorText(context->pb->error) + sinkErrorSuffix()));
+            if (!sinkIo)
+                avio_closep(&context->pb);
+        }
+        if (firstError)
+            std::rethrow_exception(firstError);
+    }
+
+    void releaseStreams() { streams.clear(); }
+
+    int64_t bytesWrittenNow() const
+    {
+        if (sinkIo)
+            return sinkIo->bytesWritten();
+        return context && context->pb ? context->pb->bytes_written : finalBytes;
+    }
+
+    enum class State
+    {
+        configuring,
+        open,
+        closed
+    };
+
+    std::string destination;
+    std::string url;
+    AVFormatContext* context = nullptr;
+    std::unique_ptr<SinkIoContext> sinkIo;
+    std::vector<Entry> streams;
+    State state = State::configuring;
+    bool createdFile = false;
+    int64_t finalBytes = 0;
+};
+
+StreamWriter::StreamWriter(const std::string& destination, const std::string& format)
+    : impl(std::make_unique<Impl>(destination, format))
+{
+}
+
+StreamWriter::StreamWriter(ByteSink& sink, const std::string& format, int bufferSize)
+    : impl(std::make_unique<Impl>(sink, format, bufferSize))
+{
+}
+
+StreamWriter::~StreamWriter() = default;
+StreamWriter::StreamWriter(StreamWriter&&) noexcept = default;
+StreamWriter& StreamWriter::operator=(StreamWriter&&) noexcept = default;
+
+int StreamWriter::addAudioStream(const AudioStreamConfig& config)
+{
+    return impl->addAudio(config);
+}
+
+int StreamWriter::addVideoStream(const VideoStreamConfig& config)
+{
+    return impl->addVideo(config);
+}
+
+void StreamWriter::setMetadata(const Metadata& metadata)
+{
+    impl->setMetadata(metadata);
+}
+
+void StreamWriter::open(const Options& options)
+{
+    impl->open(options);
+}
+
+bool StreamWriter::isOpen() const
+{
+    return impl && impl->state == Impl::State::open;
+}
+
+void StreamWriter::writeAudioChunk(int stream, const AudioData& data, std::optional<double> pts)
+{
+    auto& entry = impl->writable(stream, true);
+    impl->guarded([&] { entry.audio->write(data, pts); });
+}
+
+void StreamWriter::writeVideoChunk(int stream, std::span<const uint8_t> frames, std::optional<double> pts)
+{
+    auto& entry = impl->writable(stream, false);
+    impl->guarded([&] { entry.video->write(frames, pts); });
+}
+
+void StreamWriter::writeVideoChunk(int stream, std::span<const uint8_t> frames, std::span<const double> framePts)
+{
+    auto& entry = impl->writable(stream, false);
+    impl->guarded([&] { entry.video->write(frames, framePts); });
+}
+
+void StreamWriter::flush()
+{
+    impl->flush();
+}
+
+void StreamWriter::close()
+{
+    impl->close();
+}
+
+int StreamWriter::numStreams() const
+{
+    return static_cast<int>(impl->streams.size());
+}
+
+StreamInfo StreamWriter::streamInfo(int stream) const
+{
+    const auto& entry = impl->at(stream);
+    return entry.audio ? entry.audio->info() : entry.video->info();
+}
+
+int64_t StreamWriter::bytesWritten() const
+{
+    return impl->bytesWrittenNow();
+}
+
+std::string StreamWriter::formatName() const
+{
+    return impl->context->oformat->name;
+}
+
+int64_t StreamWriter::framesOf(int stream, size_t numSamples) const
+{
+    const auto& entry = impl->at(stream);
+    if (!entry.audio)
+        throw Error("stream " + std::to_string(stream) + " is a video stream; use writeVideoChunk()");
+    const auto channels = static_cast<size_t>(entry.audio->config().numChannels);
+    if (numSamples % channels != 0)
+        throw Error("interleaved chunk of " + std::to_string(numSamples) +
+                    " samples is not a whole number of frames: " + "stream " + std::to_string(stream) + " has " +
+                    std::to_string(channels) + " channels, so the length must be a multiple of " +
+                    std::to_string(channels));
+    return static_cast<int64_t>(numSamples / channels);
+}
+
+} // namespace capstan

@@ -1,0 +1,258 @@
+#include "VideoOutputStream.h"
+
+#include "Error.h"
+
+#include <cmath>
+
+extern "C"
+{
+#include <libavfilter/buffersink.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/pixdesc.h>
+}
+
+namespace capstan
+{
+namespace
+{
+constexpr int maxDimension = 16384;
+
+std::string sizeText(int w, int h)
+{
+    return std::to_string(w) + "x" + std::to_string(h);
+}
+
+bool supportsFormat(const AVCodec* codec, AVPixelFormat format)
+{
+    if (!codec->pix_fmts)
+        return true;
+    for (const AVPixelFormat* f = codec->pix_fmts; *f != AV_PIX_FMT_NONE; ++f)
+        if (*f == format)
+            return true;
+    return false;
+}
+
+std::string pixelFormatList(const AVCodec* codec)
+{
+    std::string list;
+    for (const AVPixelFormat* f = codec->pix_fmts; f && *f != AV_PIX_FMT_NONE; ++f)
+        list += (list.empty() ? "" : ", ") + std::string(av_get_pix_fmt_name(*f));
+    return list;
+}
+
+/** Chroma-subsampled formats need sizes divisible by the subsampling factor. */
+void checkSubsampling(AVPixelFormat format, int width, int height, const std::string& what, const std::string& hint)
+{
+    int log2w = 0, log2h = 0;
+    av_pix_fmt_get_chroma_sub_sample(format, &log2w, &log2h);
+    if (width % (1 << log2w) != 0 || height % (1 << log2h) != 0)
+        throw Error(what + " " + av_get_pix_fmt_name(format) + " needs a width divisible by " +
+                    std::to_string(1 << log2w) + " and a height divisible by " + std::to_string(1 << log2h) + ", got " +
+                    sizeText(width, height) + hint);
+}
+} // namespace
+
+VideoOutputStream::VideoOutputStream(AVFormatContext* format, const std::string& destination,
+                                     const VideoStreamConfig& config)
+    : settings(config), inputFrame(ffmpeg::allocFrame()), filteredFrame(ffmpeg::allocFrame()),
+      encoderFrame(ffmpeg::allocFrame())
+{
+    if (!config.frameRate.isValid())
+        throw Error("video frame rate must be a positive ratio such as 30/1 or 30000/1001, got " +
+                    std::to_string(config.frameRate.num) + "/" + std::to_string(config.frameRate.den));
+    if (config.width <= 0 || config.height <= 0 || config.width > maxDimension || config.height > maxDimension)
+        throw Error("video size must be between 1x1 and " + sizeText(maxDimension, maxDimension) + ", got " +
+                    sizeText(config.width, config.height));
+    if (config.encoderWidth < 0 || config.encoderHeight < 0 || config.encoderWidth > maxDimension ||
+        config.encoderHeight > maxDimension)
+        throw Error("encoder size must be between 1x1 and " + sizeText(maxDimension, maxDimension) +
+                    " (or 0 to keep the input's), got " + sizeText(config.encoderWidth, config.encoderHeight));
+    const auto inputFormat = static_cast<AVPixelFormat>(toAVPixelFormat(config.format));
+    checkSubsampling(inputFormat, config.width, config.height, "input pixel format", "");
+    frameBytes = bytesPerFrame(config.format, config.width, config.height);
+
+    encoderRate = config.encoderFrameRate.num == 0 ? config.frameRate : config.encoderFrameRate;
+    if (!encoderRate.isValid())
+        throw Error("encoderFrameRate must be a positive ratio, got " + std::to_string(encoderRate.num) + "/" +
+                    std::to_string(encoderRate.den));
+
+    AVPixelFormat converterFormat = inputFormat;
+    converterWidth = config.width;
+    converterHeight = config.height;
+    const bool convertRate = !(encoderRate == config.frameRate);
+    if (!config.filterDesc.empty() || convertRate)
+    {
+        std::string desc = config.filterDesc;
+        if (convertRate)
+            desc += (desc.empty() ? "" : ",") + std::string("fps=") + std::to_string(encoderRate.num) + "/" +
+                    std::to_string(encoderRate.den);
+        filter = std::make_unique<FilterGraph>(
+            desc, FilterGraph::VideoInput{inputFormat, config.width, config.height,
+                                          AVRational{config.frameRate.den, config.frameRate.num},
+                                          AVRational{config.frameRate.num, config.frameRate.den}});
+        converterFormat = static_cast<AVPixelFormat>(av_buffersink_get_format(filter->sink()));
+        converterWidth = av_buffersink_get_w(filter->sink());
+        converterHeight = av_buffersink_get_h(filter->sink());
+    }
+
+    const AVCodec* codec = Encoder::find(config.encoder, AVMEDIA_TYPE_VIDEO, format->oformat, destination);
+    encoder = std::make_unique<Encoder>(format, codec);
+    AVCodecContext* context = encoder->context();
+
+    AVPixelFormat encoderFormat = AV_PIX_FMT_NONE;
+    if (!config.encoderFormat.empty())
+    {
+        encoderFormat = av_get_pix_fmt(config.encoderFormat.c_str());
+        if (encoderFormat == AV_PIX_FMT_NONE)
+            throw Error("unknown encoder pixel format '" + config.encoderFormat +
+                        "'; use an FFmpeg name such as yuv420p, yuv422p, yuv444p, nv12, rgb24");
+        if (!supportsFormat(codec, encoderFormat))
+            throw Error("encoder '" + std::string(codec->name) + "' cannot take pixel format '" + config.encoderFormat +
+                        "'; it accepts: " + pixelFormatList(codec));
+    }
+    else
+        encoderFormat = supportsFormat(codec, converterFormat) ? converterFormat : codec->pix_fmts[0];
+
+    const int width = config.encoderWidth > 0 ? config.encoderWidth : converterWidth;
+    const int height = config.encoderHeight > 0 ? config.encoderHeight : converterHeight;
+    checkSubsampling(encoderFormat, width, height, "encoder pixel format",
+                     "; set encoderWidth/encoderHeight or another encoderFormat");
+
+    context->pix_fmt = encoderFormat;
+    context->width = width;
+    context->height = height;
+    context->time_base = AVRational{encoderRate.den, encoderRate.num};
+    context->framerate = AVRational{encoderRate.num, encoderRate.den};
+    context->sample_aspect_ratio = AVRational{1, 1};
+    encoder->applyConfig(config.codecConfig);
+    encoder->open(config.encoderOptions, config.metadata);
+
+    if (converterFormat != encoderFormat || converterWidth != width || converterHeight != height)
+    {
+        scaler.reset(sws_getContext(converterWidth, converterHeight, converterFormat, width, height, encoderFormat,
+                                    SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr, nullptr, nullptr));
+        if (!scaler)
+            throw Error(std::string("cannot convert ") + av_get_pix_fmt_name(converterFormat) + " " +
+                        sizeText(converterWidth, converterHeight) + " to " + av_get_pix_fmt_name(encoderFormat) + " " +
+                        sizeText(width, height));
+        encoderFrame->format = encoderFormat;
+        encoderFrame->width = width;
+        encoderFrame->height = height;
+        checkFfmpeg(av_frame_get_buffer(encoderFrame.get(), 0), "cannot allocate a video frame");
+    }
+}
+
+int64_t VideoOutputStream::countFrames(std::span<const uint8_t> frames) const
+{
+    if (frames.size() % static_cast<size_t>(frameBytes) != 0)
+        throw Error("video chunk of " + std::to_string(frames.size()) + " bytes is not a whole number of " +
+                    sizeText(settings.width, settings.height) + " " + std::string(toString(settings.format)) +
+                    " frames (" + std::to_string(frameBytes) + " bytes each)");
+    return static_cast<int64_t>(frames.size()) / frameBytes;
+}
+
+int64_t VideoOutputStream::toFrameUnits(double seconds, const char* what) const
+{
+    if (!std::isfinite(seconds) || seconds < 0)
+        throw Error(std::string(what) + " must be a finite, non-negative number of seconds, got " +
+                    std::to_string(seconds));
+    const int64_t units = std::llround(seconds * settings.frameRate.num / settings.frameRate.den);
+    if (units < nextPts)
+        throw Error(std::string(what) + " " + std::to_string(seconds) + " s is not after the previous frame (next " +
+                    "free time " + std::to_string(double(nextPts) * settings.frameRate.den / settings.frameRate.num) +
+                    " s); video pts must increase");
+    return units;
+}
+
+void VideoOutputStream::write(std::span<const uint8_t> frames, std::optional<double> pts)
+{
+    const int64_t count = countFrames(frames);
+    int64_t first = pts ? toFrameUnits(*pts, "video pts") : nextPts;
+    for (int64_t i = 0; i < count; ++i)
+        encodeFrame(frames.data() + i * frameBytes, first + i);
+}
+
+void VideoOutputStream::write(std::span<const uint8_t> frames, std::span<const double> framePts)
+{
+    const int64_t count = countFrames(frames);
+    if (static_cast<int64_t>(framePts.size()) != count)
+        throw Error("video chunk holds " + std::to_string(count) + " frames but " + std::to_string(framePts.size()) +
+                    " pts were given; pass one pts per frame");
+    for (int64_t i = 0; i < count; ++i)
+        encodeFrame(frames.data() + i * frameBytes, toFrameUnits(framePts[static_cast<size_t>(i)], "video frame pts"));
+}
+
+void VideoOutputStream::encodeFrame(const uint8_t* data, int64_t pts)
+{
+    const auto format = static_cast<AVPixelFormat>(toAVPixelFormat(settings.format));
+    av_frame_unref(inputFrame.get());
+    inputFrame->format = format;
+    inputFrame->width = settings.width;
+    inputFrame->height = settings.height;
+    inputFrame->pts = pts;
+    inputFrame->sample_aspect_ratio = AVRational{1, 1};
+    // The caller's memory is only read: FFmpeg copies frames that are not reference counted.
+    av_image_fill_arrays(inputFrame->data, inputFrame->linesize, data, format, settings.width, settings.height, 1);
+    nextPts = pts + 1;
+
+    if (!filter)
+    {
+        convertAndEncode(inputFrame.get());
+        return;
+    }
+    filter->push(inputFrame.get());
+    av_frame_unref(inputFrame.get());
+    while (filter->pull(filteredFrame.get()))
+    {
+        filteredFrame->pts = av_rescale_q(filteredFrame->pts, filter->outputTimeBase(), encoder->context()->time_base);
+        convertAndEncode(filteredFrame.get());
+    }
+}
+
+void VideoOutputStream::convertAndEncode(AVFrame* frame)
+{
+    frame->pict_type = AV_PICTURE_TYPE_NONE; // let the encoder choose key frames from its GOP settings
+    if (!scaler)
+    {
+        encoder->encode(frame);
+        return;
+    }
+    checkFfmpeg(av_frame_make_writable(encoderFrame.get()), "cannot reuse the video frame");
+    sws_scale(scaler.get(), frame->data, frame->linesize, 0, converterHeight, encoderFrame->data,
+              encoderFrame->linesize);
+    encoderFrame->pts = frame->pts;
+    encoder->encode(encoderFrame.get());
+}
+
+void VideoOutputStream::finish()
+{
+    if (filter)
+    {
+        filter->push(nullptr);
+        while (filter->pull(filteredFrame.get()))
+        {
+            filteredFrame->pts =
+                av_rescale_q(filteredFrame->pts, filter->outputTimeBase(), encoder->context()->time_base);
+            convertAndEncode(filteredFrame.get());
+        }
+    }
+    encoder->encode(nullptr);
+}
+
+StreamInfo VideoOutputStream::info() const
+{
+    const AVCodecContext* c = encoder->context();
+    StreamInfo info;
+    info.isAudio = false;
+    info.encoder = c->codec->name;
+    info.codec = avcodec_get_name(c->codec_id);
+    info.bitRate = c->bit_rate;
+    info.timeBase = {c->time_base.num, c->time_base.den};
+    info.width = c->width;
+    info.height = c->height;
+    info.pixelFormat = av_get_pix_fmt_name(c->pix_fmt);
+    info.frameRate = encoderRate;
+    return info;
+}
+
+} // namespace capstan
