@@ -1,5 +1,7 @@
 #include "Error.h"
 
+#include "FfmpegLog.h"
+
 extern "C"
 {
 #include <libavutil/error.h>
@@ -19,10 +21,17 @@ std::string ffmpegErrorText(int errorCode)
     return buffer;
 }
 
+std::string describeFfmpegFailure(int errorCode)
+{
+    // FFmpeg usually logs the real reason just before failing; it says more than the error code.
+    const std::string detail = FfmpegLog::takeLastError();
+    return ffmpegErrorText(errorCode) + (detail.empty() ? "" : " (FFmpeg: " + detail + ")");
+}
+
 int checkFfmpeg(int result, const std::string& context)
 {
     if (result < 0)
-        throw Error(context + ": " + ffmpegErrorText(result), result);
+        throw Error(context + ": " + describeFfmpegFailure(result), result);
     return result;
 }
 

@@ -23,6 +23,10 @@ private:
 /** FFmpeg's text for an AVERROR code, e.g. "No such file or directory". */
 std::string ffmpegErrorText(int errorCode);
 
+/** FFmpeg's text for a failure that just happened on this thread, with the line it logged about it when there is one:
+    "Invalid argument (FFmpeg: [libopus @ 0x..] Specified sample rate 44100 is not supported)". */
+std::string describeFfmpegFailure(int errorCode);
+
 /** Throws Error("<context>: <FFmpeg's text>") when an FFmpeg call returned a negative code; returns it otherwise. */
 int checkFfmpeg(int result, const std::string& context);
 

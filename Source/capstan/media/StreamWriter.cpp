@@ -1,6 +1,7 @@
 #include "StreamWriter.h"
 
 #include "AudioOutputStream.h"
+#include "FfmpegLog.h"
 #include "SinkIoContext.h"
 #include "VideoOutputStream.h"
 
@@ -28,6 +29,13 @@ bool isMovFamily(const AVOutputFormat* format)
     return false;
 }
 
+void initialiseFfmpeg()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { avdevice_register_all(); });
+    FfmpegLog::install();
+}
+
 std::string joinKeys(const AVDictionary* dict)
 {
     std::string keys;
@@ -42,8 +50,7 @@ class StreamWriter::Impl
 public:
     Impl(const std::string& dest, const std::string& format) : destination(dest)
     {
-        static std::once_flag devices;
-        std::call_once(devices, [] { avdevice_register_all(); });
+        initialiseFfmpeg();
 
         if (dest.empty())
             throw Error("the destination is empty; give a file path, a URL, or \"-\" for standard output");
@@ -71,6 +78,7 @@ public:
 
     Impl(ByteSink& sink, const std::string& format, int bufferSize) : destination("custom sink")
     {
+        initialiseFfmpeg();
         if (format.empty())
             throw Error("a custom sink needs a format (e.g. \"wav\", \"mp3\", \"matroska\"): there is no file name "
                         "to guess it from");
@@ -159,7 +167,7 @@ public:
                 if (result == AVERROR_PROTOCOL_NOT_FOUND)
                     hint = " (FFmpeg knows no protocol for this URL; use a file path or file:, pipe:, rtmp://, "
                            "udp://, srt://, tcp://...)";
-                throw Error("cannot open '" + destination + "' for writing: " + ffmpegErrorText(result) + hint, result);
+                throw Error("cannot open '" + destination + "' for writing: " + describeFfmpegFailure(result) + hint, result);
             }
             createdFile = avio_find_protocol_name(url.c_str()) == std::string("file");
         }
@@ -178,7 +186,7 @@ public:
         {
             abortOpen();
             throw Error("cannot write the '" + std::string(context->oformat->name) + "' header to '" + destination +
-                            "': " + ffmpegErrorText(result) + sinkErrorSuffix(),
+                            "': " + describeFfmpegFailure(result) + sinkErrorSuffix(),
                         result);
         }
         if (dict.count() > 0)
