@@ -13,6 +13,8 @@ packages=(
     libflac-dev libvorbis-dev libogg-dev
     # the ffmpeg/ffprobe CLIs: references in tests and benchmarks
     ffmpeg
+    # the Python module (Debian's own interpreter, numpy, pybind11)
+    python3 python3-dev python3-numpy pybind11-dev
 )
 
 missing=()
