@@ -264,7 +264,7 @@ AudioOutputStream::AudioOutputStream(AVFormatContext* format, const std::string&
     encoderFrame->sample_rate = rate;
     encoderFrame->nb_samples = frameSize;
     av_channel_layout_copy(&encoderFrame->ch_layout, &context->ch_layout);
-    checkFfmpeg(av_frame_get_buffer(encoderFrame.get(), 0), "cannot allocate an audio frame");
+    ffmpeg::allocZeroedBuffers(encoderFrame.get());
 }
 
 AudioOutputStream::~AudioOutputStream()
@@ -405,7 +405,8 @@ void AudioOutputStream::encodeQueued(bool final)
     while (av_audio_fifo_size(fifo.get()) >= frameSize || (final && av_audio_fifo_size(fifo.get()) > 0))
     {
         const int n = std::min(av_audio_fifo_size(fifo.get()), frameSize);
-        checkFfmpeg(av_frame_make_writable(encoderFrame.get()), "cannot reuse the audio frame");
+        encoderFrame->nb_samples = frameSize; // a fresh buffer, if one is needed, is a whole frame
+        ffmpeg::makeWritableZeroed(encoderFrame.get());
         encoderFrame->nb_samples = n;
         if (av_audio_fifo_read(fifo.get(), reinterpret_cast<void**>(encoderFrame->data), n) != n)
             throw Error("audio FIFO returned fewer samples than it holds");

@@ -81,4 +81,12 @@ private:
 FramePtr allocFrame();
 PacketPtr allocPacket();
 
+/** Allocates the buffers of a frame whose format and size are set, and zeroes them, padding included: encoder SIMD
+    code may read past the last row or sample, and what it reads must not depend on the heap's history. */
+void allocZeroedBuffers(AVFrame* frame);
+
+/** Makes `frame` safe to overwrite: when the encoder still holds a reference to its buffers, it gets fresh zeroed
+    ones (av_frame_make_writable would copy only the visible part and leave the padding uninitialised). */
+void makeWritableZeroed(AVFrame* frame);
+
 } // namespace capstan::ffmpeg

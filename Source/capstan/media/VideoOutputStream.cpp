@@ -135,11 +135,12 @@ VideoOutputStream::VideoOutputStream(AVFormatContext* format, const std::string&
             throw Error(std::string("cannot convert ") + av_get_pix_fmt_name(converterFormat) + " " +
                         sizeText(converterWidth, converterHeight) + " to " + av_get_pix_fmt_name(encoderFormat) + " " +
                         sizeText(width, height));
-        encoderFrame->format = encoderFormat;
-        encoderFrame->width = width;
-        encoderFrame->height = height;
-        checkFfmpeg(av_frame_get_buffer(encoderFrame.get(), 0), "cannot allocate a video frame");
     }
+    // Frames reach the encoder only from this buffer, whose padding is zeroed: see allocZeroedBuffers.
+    encoderFrame->format = encoderFormat;
+    encoderFrame->width = width;
+    encoderFrame->height = height;
+    ffmpeg::allocZeroedBuffers(encoderFrame.get());
 }
 
 int64_t VideoOutputStream::countFrames(std::span<const uint8_t> frames) const
@@ -211,16 +212,15 @@ void VideoOutputStream::encodeFrame(const uint8_t* data, int64_t pts)
 
 void VideoOutputStream::convertAndEncode(AVFrame* frame)
 {
-    frame->pict_type = AV_PICTURE_TYPE_NONE; // let the encoder choose key frames from its GOP settings
-    if (!scaler)
-    {
-        encoder->encode(frame);
-        return;
-    }
-    checkFfmpeg(av_frame_make_writable(encoderFrame.get()), "cannot reuse the video frame");
-    sws_scale(scaler.get(), frame->data, frame->linesize, 0, converterHeight, encoderFrame->data,
-              encoderFrame->linesize);
+    ffmpeg::makeWritableZeroed(encoderFrame.get());
+    if (scaler)
+        sws_scale(scaler.get(), frame->data, frame->linesize, 0, converterHeight, encoderFrame->data,
+                  encoderFrame->linesize);
+    else
+        av_image_copy(encoderFrame->data, encoderFrame->linesize, const_cast<const uint8_t**>(frame->data),
+                      frame->linesize, static_cast<AVPixelFormat>(frame->format), frame->width, frame->height);
     encoderFrame->pts = frame->pts;
+    encoderFrame->pict_type = AV_PICTURE_TYPE_NONE; // let the encoder choose key frames from its GOP settings
     encoder->encode(encoderFrame.get());
 }
 
