@@ -1,0 +1,453 @@
+#include "PyStreamWriter.h"
+
+#include "ChunkArrays.h"
+
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <functional>
+#include <string_view>
+
+extern "C"
+{
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+}
+
+namespace py = pybind11;
+
+namespace capstan::python
+{
+namespace
+{
+std::string typeName(py::handle object)
+{
+    return py::str(py::type::of(object).attr("__name__")).cast<std::string>();
+}
+
+/** FFmpeg option values are text; Python callers naturally write numbers and booleans too. */
+std::string optionText(py::handle value, const std::string& what, const std::string& key)
+{
+    if (py::isinstance<py::str>(value))
+        return value.cast<std::string>();
+    if (py::isinstance<py::bool_>(value))
+        return value.cast<bool>() ? "1" : "0";
+    if (py::isinstance<py::int_>(value) || py::isinstance<py::float_>(value))
+        return py::str(value).cast<std::string>();
+    throw py::type_error(what + "['" + key + "'] must be a str (or a number), got " + typeName(value));
+}
+
+/** A dict (any mapping) of str -> str, in its own order; None is empty. */
+std::vector<std::pair<std::string, std::string>> toPairs(py::handle mapping, const std::string& what)
+{
+    std::vector<std::pair<std::string, std::string>> pairs;
+    if (mapping.is_none())
+        return pairs;
+    if (!py::hasattr(mapping, "items"))
+        throw py::type_error(what + " must be a dict of str to str, got " + typeName(mapping));
+    for (const auto item : mapping.attr("items")())
+    {
+        const auto pair = item.cast<py::tuple>();
+        if (!py::isinstance<py::str>(pair[0]))
+            throw py::type_error(what + " keys must be str, got " + typeName(pair[0]));
+        const auto key = pair[0].cast<std::string>();
+        pairs.emplace_back(key, optionText(pair[1], what, key));
+    }
+    return pairs;
+}
+
+/** 30, 29.97, Fraction(30000, 1001) or "30000/1001" as an exact ratio (29.97 means NTSC's 30000/1001). */
+Rational toRational(py::handle rate, const std::string& what)
+{
+    try
+    {
+        if (py::isinstance<py::str>(rate))
+            return parseRational(rate.cast<std::string>());
+        if (py::isinstance<py::float_>(rate))
+            return parseRational(py::repr(rate).cast<std::string>());
+        if (py::hasattr(rate, "numerator") && py::hasattr(rate, "denominator")) // int, fractions.Fraction
+        {
+            const auto num = rate.attr("numerator").cast<int64_t>();
+            const auto den = rate.attr("denominator").cast<int64_t>();
+            if (num <= 0 || den <= 0 || num > INT32_MAX || den > INT32_MAX)
+                throw Error(what + " must be positive, got " + py::str(rate).cast<std::string>());
+            return {static_cast<int>(num), static_cast<int>(den)};
+        }
+    }
+    catch (const Error& error)
+    {
+        throw py::value_error(what + ": " + error.what());
+    }
+    throw py::type_error(what +
+                         " must be a number (30, 29.97), a fractions.Fraction or a str such as '30000/1001', "
+                         "got " +
+                         typeName(rate));
+}
+
+/** torchaudio's pts rule: seconds become a whole number of samples (or frames), rounded down; values a hair below
+    a boundary (1/3 s at 30 fps is 9.999999999999998 frames) snap to it. Returns the time of that unit again.
+    Anything that is not a finite, non-negative number is passed on for capstan to reject with its message. */
+double toUnitTime(double seconds, double unitsPerSecond)
+{
+    if (!std::isfinite(seconds) || seconds < 0)
+        return seconds;
+    const double units = seconds * unitsPerSecond;
+    const double nearest = std::round(units);
+    const double whole = std::abs(units - nearest) < 1e-6 ? nearest : std::floor(units);
+    return whole / unitsPerSecond;
+}
+
+SampleFormat parseInputSampleFormat(const std::string& name)
+{
+    static const char* const accepted = "u8 (uint8), s16 (int16), s32 (int32), s64 (int64), flt (float32), "
+                                        "dbl (float64)";
+    SampleFormat format;
+    try
+    {
+        format = parseSampleFormat(name);
+    }
+    catch (const Error&)
+    {
+        throw py::value_error("unknown sample format '" + name + "'; accepted: " + accepted);
+    }
+    // As torchaudio: chunks are (time, channels) arrays, which is the interleaved layout.
+    if (isPlanar(format))
+        throw py::value_error("sample format '" + name + "' is planar, but chunks are (time, channels) arrays: use '" +
+                              std::string(toString(toInterleaved(format))) +
+                              "' (to encode planar samples, pass "
+                              "encoder_format='" +
+                              name + "'); accepted: " + accepted);
+    return format;
+}
+
+PixelFormat parseInputPixelFormat(const std::string& name)
+{
+    try
+    {
+        return parsePixelFormat(name);
+    }
+    catch (const Error& error)
+    {
+        throw py::value_error(error.what());
+    }
+}
+
+/** torchaudio's default for a container whose default audio codec is PCM (wav, aiff...): that codec itself, e.g.
+    16-bit pcm_s16le for wav, whatever the input format. (capstan::StreamWriter alone would store the input's
+    format without loss; encoder="pcm_f32le" or encoder_format="flt" still asks for that.) Empty otherwise. */
+std::string torchaudioDefaultPcmEncoder(const std::string& muxer, const std::string& destination)
+{
+    const AVOutputFormat* format = av_guess_format(muxer.c_str(), nullptr, nullptr);
+    if (!format)
+        return {};
+    const AVCodecID id = av_guess_codec(format, nullptr, destination.c_str(), nullptr, AVMEDIA_TYPE_AUDIO);
+    if (id == AV_CODEC_ID_NONE || !std::string_view(avcodec_get_name(id)).starts_with("pcm_"))
+        return {};
+    const AVCodec* codec = avcodec_find_encoder(id);
+    return codec ? codec->name : std::string();
+}
+
+int positiveOrZero(const std::optional<int>& value, const char* what)
+{
+    if (value && *value <= 0)
+        throw py::value_error(std::string(what) + " must be positive (or None for the default), got " +
+                              std::to_string(*value));
+    return value.value_or(0);
+}
+} // namespace
+
+PyStreamWriter::PyStreamWriter(py::object dst, std::optional<std::string> format, int bufferSize)
+{
+    const auto os = py::module_::import("os");
+    const std::string muxer = format.value_or("");
+    if (py::isinstance<py::str>(dst) || py::isinstance<py::bytes>(dst) || py::isinstance(dst, os.attr("PathLike")))
+    {
+        destination = os.attr("fsdecode")(dst).cast<std::string>();
+        writer = std::make_unique<StreamWriter>(destination, muxer);
+        return;
+    }
+    if (!py::hasattr(dst, "write"))
+        throw py::type_error("dst must be a path, a URL, or a file-like object with a write() method; got " +
+                             typeName(dst));
+
+    sink = std::make_unique<PythonFileSink>(dst);
+    std::string sinkMuxer = muxer;
+    const std::string name = sink->fileName();
+    // A file opened with open() knows its name: guess the container from it as FFmpeg would for a path.
+    if (sinkMuxer.empty() && !name.empty())
+        if (const AVOutputFormat* guessed = av_guess_format(nullptr, name.c_str(), nullptr))
+            sinkMuxer = guessed->name;
+    destination = name.empty() ? "<" + typeName(dst) + ">" : name;
+    writer = std::make_unique<StreamWriter>(*sink, sinkMuxer, bufferSize);
+}
+
+PyStreamWriter::~PyStreamWriter()
+{
+    const py::error_scope keepPythonError; // a destructor must not disturb an exception being raised
+    if (state == State::open)
+    {
+        // As Python's own files do: say that a writer was left open (ignored by default, shown with -W default).
+        if (PyErr_WarnEx(PyExc_ResourceWarning,
+                         "capstan.StreamWriter was not closed; closing it now without reporting errors (call close() "
+                         "or use `with s.open():`)",
+                         1) < 0)
+            PyErr_WriteUnraisable(nullptr);
+        try
+        {
+            py::gil_scoped_release release;
+            const std::lock_guard lock(mutex);
+            writer->close();
+        }
+        catch (...)
+        {
+        }
+    }
+    writer.reset();
+    if (sink)
+        sink->takePendingError();
+}
+
+void PyStreamWriter::call(const std::function<void()>& fn)
+{
+    // A Python exception from the file object is what the caller should see; capstan's context becomes a note.
+    const auto raisePending = [this](const std::string& note)
+    {
+        if (auto pending = sink ? sink->takePendingError() : std::nullopt)
+        {
+            const py::object value = pending->value();
+            if (py::hasattr(value, "add_note"))
+                value.attr("add_note")("capstan.StreamWriter: " + note);
+            throw std::move(*pending);
+        }
+    };
+    try
+    {
+        py::gil_scoped_release release;
+        const std::lock_guard lock(mutex);
+        fn();
+    }
+    catch (const Error& error)
+    {
+        raisePending(error.what()); // back with the GIL here
+        throw;
+    }
+    // FFmpeg keeps a failed write in its I/O context and may go on: never let that pass silently.
+    raisePending("the file object failed while FFmpeg was writing to it; the output is incomplete");
+}
+
+int PyStreamWriter::addAudioStream(int sampleRate, int numChannels, const std::string& format,
+                                   const std::optional<std::string>& encoder, py::object encoderOption,
+                                   const std::optional<std::string>& encoderFormat,
+                                   std::optional<int> encoderSampleRate, std::optional<int> encoderNumChannels,
+                                   const std::optional<CodecConfig>& codecConfig,
+                                   const std::optional<std::string>& filterDesc)
+{
+    if (state != State::configuring)
+        throw Error("add_audio_stream() must be called before open()");
+    AudioStreamConfig config;
+    config.sampleRate = sampleRate;
+    config.numChannels = numChannels;
+    config.format = parseInputSampleFormat(format);
+    config.encoder = encoder.value_or("");
+    config.encoderFormat = encoderFormat.value_or("");
+    if (!encoder && !encoderFormat)
+        config.encoder = torchaudioDefaultPcmEncoder(writer->formatName(), destination);
+    config.encoderSampleRate = positiveOrZero(encoderSampleRate, "encoder_sample_rate");
+    config.encoderNumChannels = positiveOrZero(encoderNumChannels, "encoder_num_channels");
+    config.encoderOptions = toPairs(encoderOption, "encoder_option");
+    config.codecConfig = codecConfig.value_or(CodecConfig{});
+    config.filterDesc = filterDesc.value_or("");
+
+    int index = -1;
+    call([&] { index = writer->addAudioStream(config); });
+    Stream stream;
+    stream.isAudio = true;
+    stream.sampleFormat = config.format;
+    stream.sampleRate = sampleRate;
+    stream.numChannels = numChannels;
+    streams.push_back(stream);
+    return index;
+}
+
+int PyStreamWriter::addVideoStream(py::object frameRate, int width, int height, const std::string& format,
+                                   const std::optional<std::string>& encoder, py::object encoderOption,
+                                   const std::optional<std::string>& encoderFormat, py::object encoderFrameRate,
+                                   std::optional<int> encoderWidth, std::optional<int> encoderHeight,
+                                   const std::optional<CodecConfig>& codecConfig,
+                                   const std::optional<std::string>& filterDesc, py::object hwAccel)
+{
+    if (!hwAccel.is_none())
+    {
+        const std::string message =
+            "hardware acceleration is not supported: capstan encodes frames from CPU memory (got hw_accel=" +
+            py::repr(hwAccel).cast<std::string>() +
+            "); pass hw_accel=None and CPU arrays (a hardware encoder can still be chosen with encoder=...)";
+        PyErr_SetString(PyExc_NotImplementedError, message.c_str());
+        throw py::error_already_set();
+    }
+    if (state != State::configuring)
+        throw Error("add_video_stream() must be called before open()");
+    VideoStreamConfig config;
+    config.frameRate = toRational(frameRate, "frame_rate");
+    config.width = width;
+    config.height = height;
+    config.format = parseInputPixelFormat(format);
+    config.encoder = encoder.value_or("");
+    config.encoderFormat = encoderFormat.value_or("");
+    if (!encoderFrameRate.is_none())
+        config.encoderFrameRate = toRational(encoderFrameRate, "encoder_frame_rate");
+    config.encoderWidth = positiveOrZero(encoderWidth, "encoder_width");
+    config.encoderHeight = positiveOrZero(encoderHeight, "encoder_height");
+    config.encoderOptions = toPairs(encoderOption, "encoder_option");
+    config.codecConfig = codecConfig.value_or(CodecConfig{});
+    config.filterDesc = filterDesc.value_or("");
+
+    int index = -1;
+    call([&] { index = writer->addVideoStream(config); });
+    Stream stream;
+    stream.isAudio = false;
+    stream.pixelFormat = config.format;
+    stream.frameRate = config.frameRate;
+    stream.width = width;
+    stream.height = height;
+    streams.push_back(stream);
+    return index;
+}
+
+void PyStreamWriter::setMetadata(py::object metadata)
+{
+    if (state != State::configuring)
+        throw Error("set_metadata() must be called before open()");
+    const Metadata pairs = toPairs(metadata, "metadata");
+    call([&] { writer->setMetadata(pairs); });
+}
+
+void PyStreamWriter::open(py::object option)
+{
+    if (state == State::open) // torchaudio: opening an open writer is a no-op
+        return;
+    const Options options = toPairs(option, "option");
+    call([&] { writer->open(options); });
+    state = State::open;
+}
+
+void PyStreamWriter::close()
+{
+    if (state != State::open) // torchaudio: closing a writer that is not open is a no-op
+        return;
+    state = State::closed;
+    call([&] { writer->close(); });
+}
+
+void PyStreamWriter::flush()
+{
+    call([&] { writer->flush(); });
+}
+
+void PyStreamWriter::exitContext(bool bodyRaised)
+{
+    if (!bodyRaised)
+    {
+        close();
+        return;
+    }
+    try
+    {
+        close(); // still finalizes what was written, so the file plays up to the failure
+    }
+    catch (...)
+    {
+        // The exception from the `with` body is the one to see.
+    }
+}
+
+const PyStreamWriter::Stream& PyStreamWriter::writableStream(int stream, bool audio, const char* method) const
+{
+    if (state == State::configuring)
+        throw Error(std::string(method) + ": cannot write before open(): add the streams, call open() (or use "
+                                          "`with s.open():`), then write chunks");
+    if (state == State::closed)
+        throw Error(std::string(method) + ": cannot write after close(); create a new StreamWriter to write again");
+    if (stream < 0 || stream >= static_cast<int>(streams.size()))
+        throw py::value_error(std::string(method) + ": stream index " + std::to_string(stream) +
+                              " is out of range; this writer has " + std::to_string(streams.size()) +
+                              " stream(s), numbered from 0 in the order they were added");
+    const Stream& s = streams[static_cast<size_t>(stream)];
+    if (s.isAudio != audio)
+        throw py::value_error(
+            std::string(method) + ": stream " + std::to_string(stream) + " is " +
+            (s.isAudio ? "an audio stream; use write_audio_chunk()" : "a video stream; use write_video_chunk()"));
+    return s;
+}
+
+void PyStreamWriter::writeAudioChunk(int stream, py::handle chunk, std::optional<double> pts)
+{
+    const Stream& s = writableStream(stream, true, "write_audio_chunk");
+    const ChunkArray samples =
+        audioChunk(chunk, s.sampleFormat, s.numChannels, "write_audio_chunk: stream " + std::to_string(stream));
+    copies += samples.copied ? 1 : 0;
+    if (pts)
+        pts = toUnitTime(*pts, s.sampleRate);
+
+    const void* plane = samples.array.data();
+    const AudioData data{s.sampleFormat, &plane, 1, samples.length};
+    call([&] { writer->writeAudioChunk(stream, data, pts); });
+}
+
+void PyStreamWriter::writeVideoChunk(int stream, py::handle chunk, py::object pts)
+{
+    const Stream& s = writableStream(stream, false, "write_video_chunk");
+    const ChunkArray frames =
+        videoChunk(chunk, s.pixelFormat, s.width, s.height, "write_video_chunk: stream " + std::to_string(stream));
+    copies += frames.copied ? 1 : 0;
+    const std::span<const uint8_t> bytes(static_cast<const uint8_t*>(frames.array.data()),
+                                         static_cast<size_t>(frames.array.nbytes()));
+    const double framesPerSecond = s.frameRate.toDouble();
+
+    if (pts.is_none())
+    {
+        call([&] { writer->writeVideoChunk(stream, bytes, std::nullopt); });
+        return;
+    }
+    std::optional<double> first;
+    try
+    {
+        first = toUnitTime(pts.cast<double>(), framesPerSecond); // anything with __float__
+    }
+    catch (const py::cast_error&)
+    {
+    }
+    if (first)
+    {
+        call([&] { writer->writeVideoChunk(stream, bytes, first); });
+        return;
+    }
+
+    // An extension: one pts per frame (a list or 1-D array), as capstan::StreamWriter takes it.
+    const auto wrongPts = []
+    { return py::type_error("write_video_chunk: pts must be None, a number of seconds, or one number per frame"); };
+    std::vector<double> framePts;
+    try
+    {
+        for (const auto value : pts)
+            framePts.push_back(toUnitTime(value.cast<double>(), framesPerSecond));
+    }
+    catch (const py::error_already_set&)
+    {
+        throw wrongPts();
+    }
+    catch (const py::cast_error&)
+    {
+        throw wrongPts();
+    }
+    call([&] { writer->writeVideoChunk(stream, bytes, framePts); });
+}
+
+std::string PyStreamWriter::describe() const
+{
+    const char* states[] = {"configuring", "open", "closed"};
+    return "<capstan.StreamWriter dst='" + destination + "' format='" + writer->formatName() +
+           "' streams=" + std::to_string(streams.size()) + " " + states[static_cast<int>(state)] + ">";
+}
+
+} // namespace capstan::python
