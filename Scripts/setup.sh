@@ -15,6 +15,8 @@ packages=(
     ffmpeg
     # the Python module (Debian's own interpreter, numpy, pybind11)
     python3 python3-dev python3-numpy pybind11-dev
+    # the visualizer's label font (JUCE renders text through FreeType, no display needed)
+    fonts-dejavu-core
 )
 
 missing=()

@@ -2,6 +2,7 @@
 
 #include "Error.h"
 #include "FfmpegHandles.h"
+#include "FfmpegLog.h"
 
 #include <algorithm>
 #include <deque>
@@ -61,6 +62,7 @@ class MediaReader::Impl
 public:
     Impl(const std::string& sourceIn, const std::string& format, const Options& options) : source(sourceIn)
     {
+        FfmpegLog::install(); // so that errors carry FFmpeg's own explanation
         const AVInputFormat* inputFormat = nullptr;
         if (!format.empty())
         {
@@ -115,7 +117,9 @@ public:
             info.kind = MediaStreamInfo::Kind::audio;
             info.sampleRate = par->sample_rate;
             info.numChannels = par->ch_layout.nb_channels;
-            info.channelLayout = describeLayout(par->ch_layout);
+            // An unspecified order ("2 channels") names no layout: leave it empty rather than pass it on.
+            if (par->ch_layout.order != AV_CHANNEL_ORDER_UNSPEC)
+                info.channelLayout = describeLayout(par->ch_layout);
             if (const char* name = av_get_sample_fmt_name(static_cast<AVSampleFormat>(par->format)))
                 info.sampleFormat = name;
         }
@@ -187,6 +191,14 @@ public:
 
     std::optional<AudioChunk> readAudio(int64_t maxFrames)
     {
+        AudioChunk chunk;
+        if (!readAudio(maxFrames, chunk))
+            return std::nullopt;
+        return chunk;
+    }
+
+    bool readAudio(int64_t maxFrames, AudioChunk& chunk)
+    {
         if (audio.index < 0)
         {
             const int best = bestStream(AVMEDIA_TYPE_AUDIO);
@@ -201,9 +213,8 @@ public:
             pump();
         const int64_t available = audio.fifo ? av_audio_fifo_size(audio.fifo.get()) : 0;
         if (available == 0)
-            return std::nullopt;
+            return false;
 
-        AudioChunk chunk;
         const int n = int(std::min(maxFrames, available));
         chunk.format = audio.spec.format;
         chunk.sampleRate = audio.outRate;
@@ -211,18 +222,22 @@ public:
         chunk.numFrames = n;
         chunk.pts = audio.firstPts + double(audio.framesRead) / audio.outRate;
         const bool planar = isPlanar(chunk.format);
-        const int numPlanes = planar ? chunk.numChannels : 1;
+        const size_t numPlanes = planar ? size_t(chunk.numChannels) : 1;
         const size_t planeBytes = size_t(n) * size_t(bytesPerSample(chunk.format)) * (planar ? 1 : chunk.numChannels);
-        chunk.planes.assign(size_t(numPlanes), std::vector<uint8_t>(planeBytes));
+        // A chunk passed in again keeps its buffers: same-size chunks cost no allocation.
+        chunk.planes.resize(numPlanes);
         std::vector<void*> pointers;
         for (auto& plane : chunk.planes)
+        {
+            plane.resize(planeBytes);
             pointers.push_back(plane.data());
+        }
         const int got = av_audio_fifo_read(audio.fifo.get(), pointers.data(), n);
         if (got != n)
             throw Error("internal: audio FIFO of '" + source + "' returned " + std::to_string(got) + " of " +
                         std::to_string(n) + " samples");
         audio.framesRead += n;
-        return chunk;
+        return true;
     }
 
     std::optional<double> peekVideoPts()
@@ -245,6 +260,17 @@ public:
         return f;
     }
 
+    bool readVideoFrame(VideoFrame& frame)
+    {
+        if (!peekVideoPts())
+            return false;
+        if (frame.data.capacity() > 0 && video.spareBuffers.size() < 4)
+            video.spareBuffers.push_back(std::move(frame.data));
+        frame = std::move(video.queue.front());
+        video.queue.pop_front();
+        return true;
+    }
+
     const std::string source;
     InputContextPtr input;
     std::vector<MediaStreamInfo> infos;
@@ -263,6 +289,7 @@ private:
         bool havePts = false;
         int64_t framesRead = 0;
         bool finished = false;
+        bool passThrough = false;
         std::vector<std::vector<uint8_t>> scratch;
     };
 
@@ -273,6 +300,7 @@ private:
         ffmpeg::CodecContextPtr decoder;
         SwsContext* sws = nullptr; // sws_getCachedContext reuses or replaces it
         std::deque<VideoFrame> queue;
+        std::vector<std::vector<uint8_t>> spareBuffers; // handed back by readVideoFrame(VideoFrame&)
         double lastPts = -1.0;
         bool finished = false;
         ~VideoState() { sws_freeContext(sws); }
@@ -403,6 +431,8 @@ private:
                     "cannot set up audio conversion for '" + source + "'");
         audio.swr.reset(raw);
         checkFfmpeg(swr_init(audio.swr.get()), "cannot set up audio conversion for '" + source + "'");
+        audio.passThrough = f->format == toAVSampleFormat(audio.spec.format) && f->sample_rate == audio.outRate &&
+                            av_channel_layout_compare(&audio.inLayout.layout, &audio.outLayout.layout) == 0;
     }
 
     void convertAudio(const AVFrame* f)
@@ -415,6 +445,14 @@ private:
             audio.havePts = true;
             const int64_t ts = f->best_effort_timestamp;
             audio.firstPts = ts == AV_NOPTS_VALUE ? 0.0 : toSeconds(ts, input->streams[audio.index]->time_base);
+        }
+        if (audio.passThrough)
+        {
+            // Same format, rate and layout: straight into the FIFO, no conversion pass.
+            if (av_audio_fifo_write(audio.fifo.get(), reinterpret_cast<void**>(f->extended_data), f->nb_samples) <
+                f->nb_samples)
+                throw Error("out of memory buffering the audio of '" + source + "'");
+            return;
         }
         resample(const_cast<const uint8_t**>(f->extended_data), f->nb_samples);
     }
@@ -467,6 +505,12 @@ private:
         video.lastPts = out.pts;
 
         const auto dstFormat = static_cast<AVPixelFormat>(toAVPixelFormat(out.format));
+        if (!video.spareBuffers.empty())
+        {
+            // A recycled buffer of the same size: no allocation, no page faults, no zero-filling.
+            out.data = std::move(video.spareBuffers.back());
+            video.spareBuffers.pop_back();
+        }
         out.data.resize(size_t(bytesPerFrame(out.format, out.width, out.height)));
         if (f->format == dstFormat && f->width == out.width && f->height == out.height)
         {
@@ -561,6 +605,16 @@ std::optional<AudioChunk> MediaReader::readAudio(int64_t maxFrames)
 std::optional<VideoFrame> MediaReader::readVideoFrame()
 {
     return impl->readVideoFrame();
+}
+
+bool MediaReader::readAudio(int64_t maxFrames, AudioChunk& chunk)
+{
+    return impl->readAudio(maxFrames, chunk);
+}
+
+bool MediaReader::readVideoFrame(VideoFrame& frame)
+{
+    return impl->readVideoFrame(frame);
 }
 
 std::optional<double> MediaReader::peekVideoPts()

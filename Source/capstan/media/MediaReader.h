@@ -31,7 +31,7 @@ struct MediaStreamInfo
     // audio
     int sampleRate = 0;
     int numChannels = 0;
-    std::string channelLayout; ///< e.g. "stereo", "5.1"
+    std::string channelLayout; ///< e.g. "stereo", "5.1"; empty when the source does not say which channels
     std::string sampleFormat;  ///< the decoder's native sample format, e.g. "fltp"
     // video
     int width = 0;
@@ -125,9 +125,14 @@ public:
 
     /** The next `maxFrames` samples per channel (fewer only at the end); std::nullopt once all were read. */
     std::optional<AudioChunk> readAudio(int64_t maxFrames);
+    /** As above, into `chunk`, whose buffers are reused (no allocation per chunk in a loop); false at the end. */
+    bool readAudio(int64_t maxFrames, AudioChunk& chunk);
 
     /** The next video frame; std::nullopt once all were read. */
     std::optional<VideoFrame> readVideoFrame();
+    /** The next video frame into `frame`, whose old buffer is recycled for later frames (no allocation per frame
+        in a loop); false once all were read. */
+    bool readVideoFrame(VideoFrame& frame);
     /** The next video frame's pts without taking it (decodes as far as needed); std::nullopt at the end. */
     std::optional<double> peekVideoPts();
 

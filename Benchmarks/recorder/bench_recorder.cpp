@@ -1,0 +1,374 @@
+// capstan_bench_recorder: measures the real-time recorder (see Docs/recorder.md for the goals and figures).
+//
+//   capstan_bench_recorder [--pushes N] [--speed X] [--sustained-seconds S] [--minutes M] [--stop-runs K]
+//                          [--out DIR] [--only push|sustained|rss|stop]
+//
+// Cases (a table, then one JSON line per case):
+//   push       512-frame stereo blocks pushed while the encoder thread encodes (FLAC + AAC), paced at X times real
+//              time; the same blocks then go to JUCE's AudioFormatWriter::ThreadedWriter (WAV). Percentiles of the
+//              time spent in the push call.
+//   sustained  48 kHz, 32-frame blocks, FLAC + AAC outputs, `fast` pacing: the real-time factor reached, drops.
+//   rss        resident memory sampled every second over a `realtime` recording of M minutes (FLAC + AAC).
+//   stop       time from stop() to finalized files (audio-only FLAC + AAC; and MP4 with its seekable remux).
+
+#include <capstan/realtime/CallbackDriver.h>
+
+#include <juce_audio_formats/juce_audio_formats.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <unistd.h>
+
+namespace
+{
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+struct Options
+{
+    int pushes = 20000;
+    double speed = 20.0;
+    double sustainedSeconds = 120.0;
+    double minutes = 0.25;
+    int stopRuns = 5;
+    std::string out = "/tmp/capstan-bench-recorder";
+    std::string only;
+};
+
+struct Percentiles
+{
+    double p50 = 0, p99 = 0, p9999 = 0, max = 0, mean = 0;
+};
+
+Percentiles percentiles(std::vector<double> v)
+{
+    Percentiles p;
+    if (v.empty())
+        return p;
+    std::sort(v.begin(), v.end());
+    auto at = [&v](double q) { return v[std::min(v.size() - 1, size_t(q * double(v.size() - 1) + 0.5))]; };
+    p.p50 = at(0.5);
+    p.p99 = at(0.99);
+    p.p9999 = at(0.9999);
+    p.max = v.back();
+    double sum = 0;
+    for (double x : v)
+        sum += x;
+    p.mean = sum / double(v.size());
+    return p;
+}
+
+double rssMegabytes()
+{
+    std::ifstream statm("/proc/self/statm");
+    long pages = 0, resident = 0;
+    statm >> pages >> resident;
+    return double(resident) * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
+capstan::RecorderConfig flacAacConfig(const fs::path& dir, const std::string& stem, int blockFrames = 1024)
+{
+    capstan::RecorderConfig config;
+    config.sampleRate = 48000;
+    config.numChannels = 2;
+    config.blockFrames = blockFrames;
+    config.outputs.push_back({.path = (dir / (stem + ".flac")).string(), .encoder = "flac"});
+    config.outputs.push_back({.path = (dir / (stem + ".m4a")).string(), .encoder = "aac"});
+    return config;
+}
+
+/** The 512-frame stereo blocks both writers receive, rendered once. */
+struct Blocks
+{
+    static constexpr int frames = 512;
+    std::vector<float> left, right;
+    explicit Blocks(int count)
+    {
+        capstan::TestSignal signal({.kind = capstan::TestSignal::Kind::noise, .numChannels = 2});
+        const auto interleaved = signal.interleaved(0, int64_t(count) * frames);
+        left.resize(size_t(count) * frames);
+        right.resize(size_t(count) * frames);
+        for (size_t i = 0; i < left.size(); ++i)
+            left[i] = interleaved[2 * i], right[i] = interleaved[2 * i + 1];
+    }
+    void pointers(int index, const float* out[2]) const
+    {
+        out[0] = left.data() + size_t(index) * frames;
+        out[1] = right.data() + size_t(index) * frames;
+    }
+};
+
+/** Spins (no sleep) until `deadline`: the pushing thread stays on its core with warm caches, as an audio
+    thread that just finished its DSP would be; sleeping before every push measures the wake-up instead. */
+void spinUntil(Clock::time_point deadline)
+{
+    while (Clock::now() < deadline)
+        __builtin_ia32_pause();
+}
+
+double timerOverheadSeconds()
+{
+    std::vector<double> v;
+    for (int i = 0; i < 100000; ++i)
+    {
+        const auto a = Clock::now();
+        const auto b = Clock::now();
+        v.push_back(std::chrono::duration<double>(b - a).count());
+    }
+    return percentiles(v).p50;
+}
+
+void printPushRow(const char* name, const Percentiles& p, int64_t failures)
+{
+    std::printf("  %-34s p50 %7.3f us  p99 %7.3f us  p99.99 %8.3f us  max %8.3f us  mean %7.3f us  failed %lld\n", name,
+                p.p50 * 1e6, p.p99 * 1e6, p.p9999 * 1e6, p.max * 1e6, p.mean * 1e6, (long long)failures);
+}
+
+void jsonPush(const char* impl, const Percentiles& p, int64_t failures, int pushes, double speed, double timer)
+{
+    std::printf("{\"case\":\"push_latency\",\"impl\":\"%s\",\"blockFrames\":512,\"channels\":2,\"pushes\":%d,"
+                "\"speed\":%.1f,\"p50_us\":%.4f,\"p99_us\":%.4f,\"p99_99_us\":%.4f,\"max_us\":%.4f,\"mean_us\":%.4f,"
+                "\"failed\":%lld,\"timer_overhead_us\":%.4f}\n",
+                impl, pushes, speed, p.p50 * 1e6, p.p99 * 1e6, p.p9999 * 1e6, p.max * 1e6, p.mean * 1e6,
+                (long long)failures, timer * 1e6);
+}
+
+void runPushCase(const Options& options, const fs::path& dir)
+{
+    const int n = options.pushes;
+    const Blocks blocks(1024); // cycled: 1024 distinct blocks
+    const double period = Blocks::frames / 48000.0 / options.speed;
+    const double timer = timerOverheadSeconds();
+
+    // Capstan: pool + memcpy + moodycamel try_enqueue, FLAC + AAC encoding on the encoder thread meanwhile.
+    std::vector<double> capstanTimes;
+    capstanTimes.reserve(size_t(n));
+    capstan::RecorderStats::Snapshot capstanStats;
+    {
+        capstan::Recorder recorder(flacAacConfig(dir, "push"));
+        recorder.start();
+        const auto begin = Clock::now();
+        for (int i = 0; i < n; ++i)
+        {
+            spinUntil(begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(period * i)));
+            const float* channels[2];
+            blocks.pointers(i % 1024, channels);
+            const auto t0 = Clock::now();
+            recorder.pushAudio(channels, 2, Blocks::frames);
+            capstanTimes.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+        }
+        recorder.stop();
+        capstanStats = recorder.stats();
+    }
+
+    // JUCE: ThreadedWriter::write on the same blocks, a WAV writer on its TimeSliceThread, 2 s of FIFO.
+    std::vector<double> juceTimes;
+    juceTimes.reserve(size_t(n));
+    int64_t juceFailures = 0;
+    {
+        juce::TimeSliceThread thread("juce writer");
+        thread.startThread();
+        const juce::File file((dir / "push-juce.wav").string());
+        file.deleteFile();
+        auto stream = std::unique_ptr<juce::OutputStream>(file.createOutputStream().release());
+        juce::WavAudioFormat wav;
+        std::unique_ptr<juce::AudioFormatWriter> writer(
+            wav.createWriterFor(stream.get(), 48000.0, 2, 32, juce::StringPairArray(), 0));
+        if (writer == nullptr)
+        {
+            std::fprintf(stderr, "JUCE could not create a WAV writer\n");
+            return;
+        }
+        stream.release(); // the writer owns it now
+        juce::AudioFormatWriter::ThreadedWriter threaded(writer.release(), thread, 96000);
+        const auto begin = Clock::now();
+        for (int i = 0; i < n; ++i)
+        {
+            spinUntil(begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(period * i)));
+            const float* channels[2];
+            blocks.pointers(i % 1024, channels);
+            const auto t0 = Clock::now();
+            const bool ok = threaded.write(channels, Blocks::frames);
+            juceTimes.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+            if (!ok)
+                ++juceFailures;
+        }
+    }
+
+    const auto c = percentiles(capstanTimes);
+    const auto j = percentiles(juceTimes);
+    std::printf("\npush of a 512-frame stereo block, encoder busy, %d pushes at %.0fx real time (timer %.3f us "
+                "included)\n",
+                n, options.speed, timer * 1e6);
+    printPushRow("capstan Recorder::pushAudio", c, capstanStats.droppedFrames > 0 ? capstanStats.dropCount : 0);
+    printPushRow("JUCE ThreadedWriter::write", j, juceFailures);
+    jsonPush("capstan", c, capstanStats.dropCount, n, options.speed, timer);
+    jsonPush("juce_threaded_writer", j, juceFailures, n, options.speed, timer);
+}
+
+void runSustainedCase(const Options& options, const fs::path& dir)
+{
+    auto config = flacAacConfig(dir, "sustained");
+    capstan::Recorder recorder(config);
+    capstan::TestSignal signal({.kind = capstan::TestSignal::Kind::noise, .numChannels = 2});
+    capstan::CallbackDriver driver(signal, {.blockFrames = 32, .pacing = capstan::CallbackDriver::Pacing::fast});
+    recorder.start();
+    const auto begin = Clock::now();
+    const auto result = driver.run(recorder, int64_t(options.sustainedSeconds * 48000));
+    recorder.stop();
+    const double wall = std::chrono::duration<double>(Clock::now() - begin).count();
+    const auto stats = recorder.stats();
+    const double audio = double(result.frames) / 48000.0;
+    std::printf("\nsustained: 48 kHz stereo, 32-frame blocks, FLAC + AAC, fast pacing\n");
+    std::printf("  %.1f s of audio in %.3f s wall: %.1fx real time, %lld callbacks, %lld dropped frames, queue "
+                "high-water %d of %d blocks\n",
+                audio, wall, audio / wall, (long long)result.callbacks, (long long)stats.droppedFrames,
+                stats.queueHighWater, stats.queueCapacity);
+    std::printf("{\"case\":\"sustained\",\"blockFrames\":32,\"outputs\":\"flac+aac\",\"audio_s\":%.3f,\"wall_s\":%.4f,"
+                "\"realtime_factor\":%.2f,\"callbacks\":%lld,\"dropped_frames\":%lld,\"queue_high_water\":%d,"
+                "\"errors\":%lld}\n",
+                audio, wall, audio / wall, (long long)result.callbacks, (long long)stats.droppedFrames,
+                stats.queueHighWater, (long long)stats.writeErrors);
+}
+
+void runRssCase(const Options& options, const fs::path& dir)
+{
+    auto config = flacAacConfig(dir, "rss");
+    capstan::Recorder recorder(config);
+    capstan::TestSignal signal({.kind = capstan::TestSignal::Kind::noise, .numChannels = 2});
+    capstan::CallbackDriver driver(signal, {.blockFrames = 512, .pacing = capstan::CallbackDriver::Pacing::realtime});
+    const double beforeStart = rssMegabytes();
+    recorder.start();
+    std::atomic<bool> stop{false};
+    std::vector<double> samples;
+    std::thread sampler(
+        [&]
+        {
+            while (!stop.load())
+            {
+                samples.push_back(rssMegabytes());
+                std::this_thread::sleep_for(std::chrono::seconds(1));
+            }
+        });
+    driver.run(recorder, int64_t(options.minutes * 60.0 * 48000));
+    stop = true;
+    sampler.join();
+    recorder.stop();
+    // The first two seconds are warm-up (encoder buffers, first I/O); flatness is judged after them.
+    const size_t skip = std::min<size_t>(2, samples.size());
+    const auto [lo, hi] = std::minmax_element(samples.begin() + long(skip), samples.end());
+    const double minRss = lo == samples.end() ? 0 : *lo, maxRss = hi == samples.end() ? 0 : *hi;
+    std::printf("\nrss over a %.2f-minute realtime recording (FLAC + AAC, 512-frame blocks), %zu samples\n",
+                options.minutes, samples.size());
+    std::printf("  before start %.2f MB, after warm-up min %.2f MB max %.2f MB: spread %.3f MB, dropped %lld\n",
+                beforeStart, minRss, maxRss, maxRss - minRss, (long long)recorder.stats().droppedFrames);
+    std::printf("{\"case\":\"rss\",\"minutes\":%.3f,\"samples\":%zu,\"rss_before_start_mb\":%.3f,\"rss_min_mb\":%.3f,"
+                "\"rss_max_mb\":%.3f,\"rss_spread_mb\":%.3f,\"dropped_frames\":%lld}\n",
+                options.minutes, samples.size(), beforeStart, minRss, maxRss, maxRss - minRss,
+                (long long)recorder.stats().droppedFrames);
+}
+
+void runStopCase(const Options& options, const fs::path& dir)
+{
+    struct Variant
+    {
+        const char* name;
+        std::vector<capstan::OutputSpec> outputs;
+    };
+    const std::vector<Variant> variants = {
+        {"flac+aac(m4a)",
+         {{.path = (dir / "stop.flac").string(), .encoder = "flac"},
+          {.path = (dir / "stop.m4a").string(), .encoder = "aac"}}},
+        {"flac", {{.path = (dir / "stop-only.flac").string(), .encoder = "flac"}}},
+    };
+    std::printf("\nstop-to-finalized: 5 s recorded (fast), then stop() timed; %d runs each\n", options.stopRuns);
+    for (const auto& variant : variants)
+    {
+        std::vector<double> times;
+        for (int run = 0; run < options.stopRuns; ++run)
+        {
+            capstan::RecorderConfig config;
+            config.outputs = variant.outputs;
+            capstan::Recorder recorder(config);
+            capstan::TestSignal signal({.kind = capstan::TestSignal::Kind::noise, .numChannels = 2});
+            capstan::CallbackDriver driver(signal,
+                                           {.blockFrames = 512, .pacing = capstan::CallbackDriver::Pacing::fast});
+            recorder.start();
+            driver.run(recorder, 5 * 48000);
+            const auto t0 = Clock::now();
+            recorder.stop();
+            times.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+        }
+        const auto p = percentiles(times);
+        std::printf("  %-16s median %7.2f ms  max %7.2f ms\n", variant.name, p.p50 * 1e3, p.max * 1e3);
+        std::printf(
+            "{\"case\":\"stop_to_finalized\",\"outputs\":\"%s\",\"runs\":%d,\"median_ms\":%.3f,\"max_ms\":%.3f}\n",
+            variant.name, options.stopRuns, p.p50 * 1e3, p.max * 1e3);
+    }
+}
+} // namespace
+
+int main(int argc, char** argv)
+{
+    Options options;
+    for (int i = 1; i < argc; ++i)
+    {
+        const std::string arg = argv[i];
+        auto value = [&]() -> std::string
+        {
+            if (i + 1 >= argc)
+            {
+                std::fprintf(stderr, "%s needs a value\n", arg.c_str());
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (arg == "--pushes")
+            options.pushes = std::stoi(value());
+        else if (arg == "--speed")
+            options.speed = std::stod(value());
+        else if (arg == "--sustained-seconds")
+            options.sustainedSeconds = std::stod(value());
+        else if (arg == "--minutes")
+            options.minutes = std::stod(value());
+        else if (arg == "--stop-runs")
+            options.stopRuns = std::stoi(value());
+        else if (arg == "--out")
+            options.out = value();
+        else if (arg == "--only")
+            options.only = value();
+        else
+        {
+            std::fprintf(stderr, "usage: capstan_bench_recorder [--pushes N] [--speed X] [--sustained-seconds S] "
+                                 "[--minutes M] [--stop-runs K] [--out DIR] [--only push|sustained|rss|stop]\n");
+            return 2;
+        }
+    }
+    const fs::path dir(options.out);
+    fs::create_directories(dir);
+    try
+    {
+        if (options.only.empty() || options.only == "push")
+            runPushCase(options, dir);
+        if (options.only.empty() || options.only == "sustained")
+            runSustainedCase(options, dir);
+        if (options.only.empty() || options.only == "stop")
+            runStopCase(options, dir);
+        if (options.only.empty() || options.only == "rss")
+            runRssCase(options, dir);
+    }
+    catch (const std::exception& e)
+    {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+
+namespace capstan
+{
+
+/** Rewrites a finished fragmented MP4 as an ordinary MP4 (one moov, at the front) with libavformat: packets are
+    copied, nothing is re-encoded. The file is replaced only when the new one was written completely. */
+class Mp4Remuxer
+{
+public:
+    /** Throws capstan::Error naming the step that failed; the original file is then left as it was. */
+    static void remuxToSeekable(const std::string& path);
+};
+
+} // namespace capstan

@@ -1,0 +1,129 @@
+#pragma once
+
+#include "AudioBlock.h"
+#include "BlockPool.h"
+#include "EncoderThread.h"
+#include "RecorderConfig.h"
+#include "RecorderStats.h"
+#include "SegmentedOutput.h"
+#include "VideoFrameSlot.h"
+
+#include <readerwriterqueue/readerwriterqueue.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace capstan
+{
+
+/** The real-time recorder: the audio thread hands planar float blocks to an encoder thread that writes them into
+    one or more outputs at once.
+
+    Threads and their calls:
+    - control thread: arm(), start(), stop(), stats(), files(), errors();
+    - audio thread (one at a time): pushAudio() — wait-free: no allocation, no lock, no syscall, no exception;
+    - video producer thread (one at a time): pushVideoFrame() — the same guarantees;
+    - stats() from any thread, without locks.
+
+    @code
+    capstan::Recorder recorder({.sampleRate = 48000, .numChannels = 2,
+                                .outputs = {{.path = "take.flac", .encoder = "flac"}, {.path = "take.mp3"}}});
+    recorder.start();                          // allocates everything, opens the files
+    // audio callback: recorder.pushAudio(channels, 2, numFrames);
+    recorder.stop();                           // drains, finalizes
+    @endcode */
+class Recorder
+{
+public:
+    enum class State
+    {
+        idle,
+        armed, ///< pool allocated, encoder thread running, pre-roll collecting
+        recording,
+        stopping,
+        stopped
+    };
+
+    /** Validates the configuration; throws capstan::Error naming the bad field and what is accepted. */
+    explicit Recorder(RecorderConfig config);
+    /** Stops (and finalizes) a recording still running. */
+    ~Recorder();
+
+    Recorder(const Recorder&) = delete;
+    Recorder& operator=(const Recorder&) = delete;
+
+    /** Allocates the block pool and queues and starts the encoder thread. Pre-roll is kept from here on. */
+    void arm();
+
+    /** Opens every output (throws capstan::Error if one cannot be opened; none is then left open) and records
+        from the next audio callback on, pre-roll first. Arms first if needed. */
+    void start();
+
+    /** Stops taking audio, waits for a callback in progress to finish, lets the encoder thread drain everything
+        and finalize the files, and returns when they are closed. Write errors do not throw: see stats() and
+        errors(). Never call it from the audio thread. */
+    void stop();
+
+    /** Audio thread. Copies the samples into pool blocks and hands full blocks to the encoder thread. With no
+        free block (encoder behind for longer than queueSeconds) the samples are dropped, counted and later written
+        as silence. `numChannels` other than the configured count: missing channels are zero, extra ones ignored
+        (and counted as a mismatch). */
+    void pushAudio(const float* const* channels, int numChannels, int numFrames) noexcept;
+
+    /** Video producer thread: one tightly packed frame in the configured pixel format and size, stamped with the
+        audio sample clock. False (and counted) when the queue is full, the size is wrong, or not recording. */
+    bool pushVideoFrame(const uint8_t* data, size_t numBytes) noexcept;
+
+    State state() const noexcept { return currentState.load(std::memory_order_acquire); }
+    RecorderStats::Snapshot stats() const { return recorderStats.snapshot(); }
+    /** Files written (every segment of every output, in order); complete after stop(). */
+    std::vector<std::string> files() const;
+    /** One message per failed output; complete after stop(). */
+    std::vector<std::string> errors() const;
+    const RecorderConfig& config() const noexcept { return cfg; }
+
+    /** Free pool blocks (approximate, any thread): lets a driver pace itself "as fast as the encoder keeps up". */
+    int freeBlocks() const noexcept { return pool ? pool->numFree() : 0; }
+    int totalBlocks() const noexcept { return pool ? pool->numBlocks() : 0; }
+    /** Video frames the producer may still push before the queue is full (approximate). */
+    int freeVideoFrames() const noexcept { return videoFree ? int(videoFree->size_approx()) : 0; }
+
+    /** Test hook: while true the encoder thread takes nothing from the queues (simulates a stalled disk). */
+    void setEncoderStalledForTesting(bool stalled) noexcept;
+
+private:
+    void enqueueCurrent() noexcept;
+    void noteDrop(int64_t position, int64_t numFrames) noexcept;
+    void waitForPushers() const;
+    static int queueFill(const void* queue);
+
+    RecorderConfig cfg;
+    std::atomic<State> currentState{State::idle};
+    std::atomic<int> activePushers{0};
+    std::atomic<int> activeVideoPushers{0};
+    RecorderStats recorderStats;
+
+    std::unique_ptr<BlockPool> pool;
+    std::unique_ptr<moodycamel::ReaderWriterQueue<AudioBlock*>> audioQueue;
+    std::unique_ptr<uint8_t[]> videoStorage;
+    std::vector<VideoFrameSlot> videoFrames;
+    std::unique_ptr<moodycamel::ReaderWriterQueue<VideoFrameSlot*>> videoQueue;
+    std::unique_ptr<moodycamel::ReaderWriterQueue<VideoFrameSlot*>> videoFree;
+    size_t videoFrameBytes = 0;
+    std::vector<std::unique_ptr<SegmentedOutput>> outputs;
+    EncoderContext context;
+    std::unique_ptr<EncoderThread> encoder;
+
+    // Audio-thread state: touched only by the pushing thread (or by stop() once no push is in progress).
+    struct AudioSide
+    {
+        AudioBlock* current = nullptr;
+        int64_t clock = 0;
+        bool recording = false;
+        int64_t lastDropEnd = -1;
+    } audio;
+};
+
+} // namespace capstan

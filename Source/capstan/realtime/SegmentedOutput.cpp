@@ -1,0 +1,357 @@
+#include "SegmentedOutput.h"
+
+#include "Mp4Remuxer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+namespace capstan
+{
+
+namespace
+{
+constexpr int64_t zeroFrames = 4096;
+
+std::string lowerExtension(const std::string& path)
+{
+    std::string ext = std::filesystem::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return ext;
+}
+
+std::string jsonString(const std::string& text)
+{
+    std::string out = "\"";
+    for (const char c : text)
+    {
+        if (c == '"' || c == '\\')
+            out += '\\', out += c;
+        else if (static_cast<unsigned char>(c) < 0x20)
+        {
+            char buffer[8];
+            std::snprintf(buffer, sizeof(buffer), "\\u%04x", c);
+            out += buffer;
+        }
+        else
+            out += c;
+    }
+    return out + "\"";
+}
+} // namespace
+
+SegmentedOutput::SegmentedOutput(const OutputSpec& spec_, int sampleRate_, int numChannels_, const VideoSpec& video_,
+                                 int64_t splitFrames_, int64_t splitBytes_)
+    : spec(spec_), sampleRate(sampleRate_), numChannels(numChannels_), video(video_),
+      withVideo(spec_.withVideo && video_.enabled), splitFrames(splitFrames_), splitBytes(splitBytes_),
+      isUrl(spec_.path.find("://") != std::string::npos || spec_.path == "-"),
+      zeros(static_cast<size_t>(zeroFrames), 0.0f)
+{
+    if (isUrl)
+        splitFrames = splitBytes = 0; // a stream has no segments
+}
+
+SegmentedOutput::~SegmentedOutput()
+{
+    try
+    {
+        close();
+    }
+    catch (...)
+    {
+    }
+}
+
+std::string SegmentedOutput::containerFamily() const
+{
+    const std::string& f = spec.format;
+    if (!f.empty())
+    {
+        if (f == "mp4" || f == "mov" || f == "ipod" || f == "ismv")
+            return "mp4";
+        if (f == "matroska" || f == "webm")
+            return "matroska";
+        return f == "ogg" || f == "oga" || f == "opus" || f == "spx" ? "ogg" : f;
+    }
+    const std::string ext = lowerExtension(spec.path);
+    if (ext == ".mp4" || ext == ".m4a" || ext == ".mov" || ext == ".m4v")
+        return "mp4";
+    if (ext == ".mkv" || ext == ".mka" || ext == ".webm")
+        return "matroska";
+    if (ext == ".ogg" || ext == ".oga" || ext == ".opus" || ext == ".spx")
+        return "ogg";
+    return ext.empty() ? std::string() : ext.substr(1);
+}
+
+std::string SegmentedOutput::segmentPath(int index) const
+{
+    if (splitFrames <= 0 && splitBytes <= 0)
+        return spec.path;
+    const std::filesystem::path path(spec.path);
+    char number[16];
+    std::snprintf(number, sizeof(number), "-%03d", index);
+    return (path.parent_path() / (path.stem().string() + number + path.extension().string())).string();
+}
+
+void SegmentedOutput::open()
+{
+    if (!current && !failed())
+        openSegment();
+    if (failed())
+        throw Error(errorMessage);
+}
+
+void SegmentedOutput::openSegment()
+{
+    Segment segment;
+    segment.path = segmentPath(int(segmentPaths.size()) + 1);
+    segment.startFrame = timelinePosition;
+    try
+    {
+        segment.writer = std::make_unique<StreamWriter>(segment.path, spec.format);
+        AudioStreamConfig audio;
+        audio.sampleRate = sampleRate;
+        audio.numChannels = numChannels;
+        audio.format = SampleFormat::fltp;
+        audio.encoder = spec.encoder;
+        audio.encoderFormat = spec.encoderFormat;
+        audio.encoderOptions = spec.encoderOptions;
+        audio.codecConfig = spec.codecConfig;
+        segment.audioStream = segment.writer->addAudioStream(audio);
+        if (withVideo)
+        {
+            VideoStreamConfig config;
+            config.frameRate = video.frameRate;
+            config.width = video.width;
+            config.height = video.height;
+            config.format = video.format;
+            config.encoder = video.encoder;
+            config.encoderFormat = video.encoderFormat;
+            config.encoderOptions = video.encoderOptions;
+            config.codecConfig = video.codecConfig;
+            segment.videoStream = segment.writer->addVideoStream(config);
+        }
+        Options options = spec.muxerOptions;
+        const bool hasMovflags =
+            std::any_of(options.begin(), options.end(), [](const auto& kv) { return kv.first == "movflags"; });
+        auto hasOption = [&options](const char* key)
+        { return std::any_of(options.begin(), options.end(), [key](const auto& kv) { return kv.first == key; }); };
+        const std::string family = containerFamily();
+        if (spec.crashSafe && family == "mp4" && !hasMovflags)
+        {
+            // Fragments every 0.5 s with an empty moov up front: a killed recording stays playable.
+            options.push_back({"movflags", "+frag_keyframe+empty_moov+default_base_moof"});
+            options.push_back({"frag_duration", "500000"});
+        }
+        // Matroska and Ogg hold a cluster/page in memory until it is complete (5 s / 1 s by default): keep them
+        // short so that what reaches the disk at each periodic flush is at most about half a second old.
+        if (spec.crashSafe && family == "matroska" && !hasOption("cluster_time_limit"))
+            options.push_back({"cluster_time_limit", "500"});
+        if (spec.crashSafe && family == "ogg" && !hasOption("page_duration"))
+            options.push_back({"page_duration", "250000"});
+        segment.writer->open(options);
+    }
+    catch (const std::exception& e)
+    {
+        fail("output '" + segment.path + "': " + e.what());
+        return;
+    }
+    segmentPaths.push_back(segment.path);
+    current = std::move(segment);
+    writeSidecar(*current, false);
+}
+
+void SegmentedOutput::writeAudio(const float* const* planes, int64_t numFrames, bool silence)
+{
+    const float* offsetPlanes[64];
+    const int channels = std::min(numChannels, 64);
+    int64_t done = 0;
+    while (done < numFrames && !failed())
+    {
+        if (rotatePending || !current)
+        {
+            if (current)
+                closeSegment(true);
+            rotatePending = false;
+            openSegment();
+            if (failed())
+                break;
+        }
+        int64_t chunk = numFrames - done;
+        if (splitFrames > 0)
+            chunk = std::min(chunk, splitFrames - (timelinePosition - current->startFrame));
+        if (silence)
+            chunk = std::min(chunk, zeroFrames);
+        for (int c = 0; c < channels; ++c)
+            offsetPlanes[c] = silence ? zeros.data() : planes[c] + done;
+        try
+        {
+            current->writer->writeAudioChunk(
+                current->audioStream,
+                AudioData{SampleFormat::fltp, reinterpret_cast<const void* const*>(offsetPlanes), channels, chunk});
+        }
+        catch (const std::exception& e)
+        {
+            fail("output '" + current->path + "': write failed at " +
+                 std::to_string(double(timelinePosition) / sampleRate) + " s: " + e.what());
+            break;
+        }
+        if (silence)
+        {
+            const int64_t relative = timelinePosition - current->startFrame;
+            if (!current->drops.empty() && current->drops.back().position + current->drops.back().numFrames == relative)
+                current->drops.back().numFrames += chunk;
+            else
+                current->drops.push_back({relative, chunk});
+        }
+        timelinePosition += chunk;
+        current->numFrames += chunk;
+        done += chunk;
+        if (splitFrames > 0 && timelinePosition - current->startFrame >= splitFrames)
+            rotatePending = true; // rotate lazily: no empty segment after the last sample
+        if (splitBytes > 0)
+        {
+            // bytesWritten() counts what left the I/O buffer: flush so the size is exact at this sample.
+            flush();
+            if (current && current->writer->bytesWritten() >= splitBytes)
+                rotatePending = true;
+        }
+    }
+    if (silence && current && !failed())
+        writeSidecar(*current, false);
+}
+
+bool SegmentedOutput::writeVideo(const uint8_t* frame, size_t numBytes, int64_t timelineFrame)
+{
+    if (!withVideo || !current || failed() || timelineFrame < current->startFrame)
+        return false;
+    // The frame's index at the video rate, from the audio clock; pts in seconds from that exact index.
+    const int64_t relative = timelineFrame - current->startFrame;
+    const int64_t index =
+        int64_t(std::llround(double(relative) * video.frameRate.num / (double(video.frameRate.den) * sampleRate)));
+    if (index <= current->lastVideoIndex)
+        return false;
+    try
+    {
+        const double pts = double(index) * video.frameRate.den / video.frameRate.num;
+        current->writer->writeVideoChunk(current->videoStream, std::span<const uint8_t>(frame, numBytes), pts);
+    }
+    catch (const std::exception& e)
+    {
+        fail("output '" + current->path + "': video write failed: " + e.what());
+        return false;
+    }
+    current->lastVideoIndex = index;
+    return true;
+}
+
+void SegmentedOutput::flush()
+{
+    if (!current || failed())
+        return;
+    try
+    {
+        current->writer->flush();
+    }
+    catch (const std::exception& e)
+    {
+        fail("output '" + current->path + "': flush failed: " + e.what());
+    }
+}
+
+int64_t SegmentedOutput::bytesWritten() const
+{
+    return closedBytes + (current && current->writer ? current->writer->bytesWritten() : 0);
+}
+
+void SegmentedOutput::closeSegment(bool clean)
+{
+    if (!current)
+        return;
+    Segment segment = std::move(*current);
+    current.reset();
+    bool ok = clean;
+    if (segment.writer)
+    {
+        try
+        {
+            segment.writer->close();
+        }
+        catch (const std::exception& e)
+        {
+            ok = false;
+            if (!failed())
+                errorMessage = "output '" + segment.path + "': closing failed: " + e.what();
+        }
+        closedBytes += segment.writer->bytesWritten();
+        segment.writer.reset();
+    }
+    if (ok && containerFamily() == "mp4" && spec.crashSafe && !isUrl)
+    {
+        try
+        {
+            Mp4Remuxer::remuxToSeekable(segment.path);
+        }
+        catch (const std::exception& e)
+        {
+            std::remove((segment.path + ".remux.tmp").c_str());
+            if (!failed())
+                errorMessage = std::string(e.what()) + " (the fragmented file is kept and plays)";
+        }
+    }
+    writeSidecar(segment, ok);
+}
+
+void SegmentedOutput::close()
+{
+    if (closed)
+        return;
+    closed = true;
+    closeSegment(!failed());
+}
+
+void SegmentedOutput::fail(const std::string& message)
+{
+    if (failed())
+        return;
+    errorMessage = message;
+    // Close what was written so that the file plays up to the failure (trailer/header where still possible).
+    if (current)
+        closeSegment(false);
+}
+
+void SegmentedOutput::writeSidecar(const Segment& segment, bool complete) const
+{
+    if (!spec.writeSidecar || isUrl)
+        return;
+    std::string json = "{\"file\":" + jsonString(segment.path) + ",\"sampleRate\":" + std::to_string(sampleRate) +
+                       ",\"channels\":" + std::to_string(numChannels) +
+                       ",\"timelineStartFrame\":" + std::to_string(segment.startFrame) +
+                       ",\"frames\":" + std::to_string(segment.numFrames) +
+                       ",\"complete\":" + (complete ? "true" : "false") + ",\"drops\":[";
+    for (size_t i = 0; i < segment.drops.size(); ++i)
+    {
+        const auto& d = segment.drops[i];
+        char seconds[96];
+        std::snprintf(seconds, sizeof(seconds), ",\"seconds\":%.6f,\"durationSeconds\":%.6f",
+                      double(d.position) / sampleRate, double(d.numFrames) / sampleRate);
+        json += (i ? "," : "") + std::string("{\"frame\":") + std::to_string(d.position) +
+                ",\"frames\":" + std::to_string(d.numFrames) + seconds + "}";
+    }
+    json += "],\"error\":" + (errorMessage.empty() ? std::string("null") : jsonString(errorMessage)) + "}\n";
+
+    // Written beside the file via a temporary and a rename, so a crash never leaves a half-written sidecar.
+    const std::string path = segment.path + ".drops.json";
+    const std::string temporary = path + ".tmp";
+    if (FILE* file = std::fopen(temporary.c_str(), "wb"))
+    {
+        const bool written = std::fwrite(json.data(), 1, json.size(), file) == json.size();
+        if (std::fclose(file) == 0 && written)
+            std::rename(temporary.c_str(), path.c_str());
+        else
+            std::remove(temporary.c_str());
+    }
+}
+
+} // namespace capstan

@@ -1,0 +1,92 @@
+#pragma once
+
+#include "RecorderConfig.h"
+#include "RecorderStats.h"
+
+#include <capstan/media/StreamWriter.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace capstan
+{
+
+/** One output of the Recorder: a StreamWriter per segment, rotated at exact sample positions (by duration) or at
+    the first write after a size limit, so that consecutive segments hold exactly the recorded samples. Drops are
+    written as silence and listed in a JSON sidecar beside each file. A write error fails this output only: the
+    message is kept, the file is closed so it plays up to the failure, and the recorder goes on.
+
+    Used by the encoder thread only (the first segment may be opened on the control thread before the encoder
+    thread sees any recorded block). */
+class SegmentedOutput
+{
+public:
+    SegmentedOutput(const OutputSpec& spec, int sampleRate, int numChannels, const VideoSpec& video,
+                    int64_t splitFrames, int64_t splitBytes);
+    ~SegmentedOutput();
+
+    /** Opens the first segment; throws capstan::Error with the writer's message when it cannot. */
+    void open();
+
+    /** Appends planar float audio to the timeline. `silence`: the frames replace a drop and are listed as one. */
+    void writeAudio(const float* const* planes, int64_t numFrames, bool silence);
+
+    /** Writes one video frame whose time is `timelineFrame` on the audio clock; false when it is skipped (before
+        the current segment, or not after the previous frame). */
+    bool writeVideo(const uint8_t* frame, size_t numBytes, int64_t timelineFrame);
+
+    void flush();
+    /** Finalizes the last segment (trailer, sidecar, seekable MP4 remux). Safe to call twice. */
+    void close();
+
+    bool failed() const { return !errorMessage.empty(); }
+    const std::string& error() const { return errorMessage; }
+    int64_t bytesWritten() const;
+    /** Files written so far, in order. */
+    const std::vector<std::string>& files() const { return segmentPaths; }
+    int64_t framesWritten() const { return timelinePosition; }
+    bool hasVideo() const { return withVideo; }
+
+private:
+    struct Segment
+    {
+        std::string path;
+        int64_t startFrame = 0;
+        int64_t numFrames = 0;
+        std::vector<DropInterval> drops; ///< positions relative to the segment
+        std::unique_ptr<StreamWriter> writer;
+        int audioStream = -1;
+        int videoStream = -1;
+        int64_t lastVideoIndex = -1;
+    };
+
+    std::string segmentPath(int index) const;
+    void openSegment();
+    void closeSegment(bool clean);
+    void writeSidecar(const Segment& segment, bool complete) const;
+    void fail(const std::string& message);
+    /** "mp4", "matroska", "ogg", or the format/extension otherwise. */
+    std::string containerFamily() const;
+
+    OutputSpec spec;
+    int sampleRate;
+    int numChannels;
+    VideoSpec video;
+    bool withVideo;
+    int64_t splitFrames;
+    int64_t splitBytes;
+    bool isUrl;
+
+    std::optional<Segment> current;
+    std::vector<std::string> segmentPaths;
+    int64_t closedBytes = 0;
+    int64_t timelinePosition = 0;
+    bool rotatePending = false;
+    bool closed = false;
+    std::string errorMessage;
+    std::vector<float> zeros;
+};
+
+} // namespace capstan

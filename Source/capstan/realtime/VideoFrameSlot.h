@@ -1,0 +1,17 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace capstan
+{
+
+/** A preallocated video frame handed from the producer thread to the encoder thread. */
+struct VideoFrameSlot
+{
+    uint8_t* data = nullptr;
+    size_t numBytes = 0;
+    int64_t position = 0; ///< audio sample clock when the frame was pushed: its presentation time
+};
+
+} // namespace capstan

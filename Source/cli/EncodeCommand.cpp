@@ -1,0 +1,378 @@
+#include "EncodeCommand.h"
+
+#include "ArgumentParser.h"
+#include "CommandSupport.h"
+
+#include <capstan/media/MediaReader.h>
+#include <capstan/media/StreamWriter.h>
+
+#include <chrono>
+#include <cstdio>
+#include <limits>
+
+extern "C"
+{
+#include <libavformat/avformat.h>
+#include <libavutil/pixdesc.h>
+}
+
+namespace capstan::cli
+{
+namespace
+{
+ArgumentParser makeParser()
+{
+    ArgumentParser parser("capstan encode",
+                          "Decode INPUT (any file or URL FFmpeg reads; its main audio stream and, if it has one, its "
+                          "main video stream) and encode it into OUTPUT through capstan::StreamWriter, feeding it "
+                          "--chunk-frames samples per write and the video frames in step with the audio by time.");
+    parser.positional("INPUT", "file path or URL to read")
+        .positional("OUTPUT", "file path, URL (rtmp://, udp://, srt://, ...) or '-' for standard output")
+        .option("format", "F",
+                "output muxer, e.g. wav, mp3, ogg, mp4, matroska (default: guessed from OUTPUT; "
+                "required for '-')")
+        .option("format-option", "KEY=VALUE", "option for the muxer or protocol, e.g. movflags=+faststart", true)
+        .option("metadata", "KEY=VALUE", "container metadata, e.g. title=Take 1", true)
+        .option("input-format", "F", "force the input demuxer, e.g. nut")
+        .option("chunk-frames", "N", "audio samples per channel per write (default 4096)")
+        // audio stream
+        .option("encoder", "E", "audio encoder, e.g. flac, libmp3lame, aac, libopus (default: the muxer's)")
+        .option("encoder-format", "F", "audio sample format fed to the encoder, e.g. s16, fltp")
+        .option("encoder-sample-rate", "N", "resample the audio to N Hz (libswresample)")
+        .option("encoder-channels", "N", "remix the audio to N channels (libswresample)")
+        .option("bit-rate", "N", "audio bit rate in bits per second, e.g. 192000")
+        .option("compression-level", "N", "audio compression level, e.g. 0..12 for flac")
+        .option("qscale", "N", "audio fixed quality, e.g. 0..9 for libmp3lame")
+        .option("option", "KEY=VALUE", "private option for the audio encoder, e.g. vbr=on", true)
+        .option("filter", "DESC", "libavfilter graph applied to the audio before encoding, e.g. volume=0.5")
+        .flag("no-audio", "leave the audio out")
+        // video stream
+        .option("video-encoder", "E", "video encoder, e.g. libx264, png, ffv1 (default: the muxer's)")
+        .option("video-encoder-format", "F", "pixel format fed to the video encoder, e.g. yuv420p, yuv422p")
+        .option("video-frame-rate", "R", "convert the video to this frame rate, e.g. 30 or 30000/1001")
+        .option("video-size", "WxH", "scale the video to W x H (libswscale)")
+        .option("video-bit-rate", "N", "video bit rate in bits per second")
+        .option("gop", "N", "video: frames between key frames")
+        .option("max-b-frames", "N", "video: consecutive B-frames")
+        .option("video-option", "KEY=VALUE", "private option for the video encoder, e.g. preset=veryfast", true)
+        .option("video-filter", "DESC", "libavfilter graph applied to the video before encoding, e.g. hflip")
+        .flag("no-video", "leave the video out");
+    addVerboseFlag(parser);
+    parser.epilog(
+        "Which option goes where: --encoder, --encoder-*, --bit-rate, --compression-level, --qscale, --option and\n"
+        "--filter configure the AUDIO stream; the --video-* options, --gop and --max-b-frames configure the VIDEO\n"
+        "stream; --format-option goes to the muxer and the protocol. Every KEY must be known to what it is given\n"
+        "to: an unknown one is an error, never ignored. Encoders use FFmpeg's automatic thread count unless a\n"
+        "threads=N option says otherwise (as the ffmpeg CLI does).\n"
+        "A stream the output format cannot carry (video into wav, audio into png) is left out.\n"
+        "Progress is shown on stderr when it is a terminal. Exit codes: 0 success, 1 failure, 2 usage error.\n\n"
+        "examples:\n"
+        "  capstan encode take.wav take.mp3 --encoder libmp3lame --bit-rate 192000\n"
+        "  capstan encode clip.mkv clip.mp4 --video-encoder libx264 --video-option preset=veryfast\n"
+        "  capstan encode take.wav - --format flac > take.flac");
+    return parser;
+}
+
+/** Keeps the decoder's own sample format: StreamWriter takes all twelve FFmpeg basic formats. */
+SampleFormat audioFormatFor(const MediaStreamInfo& info)
+{
+    for (int i = 0; i <= static_cast<int>(SampleFormat::dblp); ++i)
+        if (toString(static_cast<SampleFormat>(i)) == info.sampleFormat)
+            return static_cast<SampleFormat>(i);
+    return SampleFormat::flt;
+}
+
+/** The decoder's pixel format when StreamWriter takes it; otherwise the closest lossless-enough one. */
+PixelFormat pixelFormatFor(const MediaStreamInfo& info)
+{
+    const AVPixelFormat native = av_get_pix_fmt(info.pixelFormat.c_str());
+    if (auto ours = fromAVPixelFormat(native))
+        return *ours;
+    const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(native);
+    if (desc == nullptr)
+        return PixelFormat::yuv420p;
+    if (desc->flags & AV_PIX_FMT_FLAG_ALPHA)
+        return PixelFormat::rgba;
+    if (desc->flags & AV_PIX_FMT_FLAG_RGB)
+        return PixelFormat::rgb24;
+    if (desc->nb_components == 1)
+        return PixelFormat::gray8;
+    return PixelFormat::yuv444p;
+}
+
+/** Adds threads=auto unless the user chose, so capstan encodes with the same threading as the ffmpeg CLI. */
+Options withAutoThreads(Options options)
+{
+    for (const auto& [key, value] : options)
+        if (key == "threads")
+            return options;
+    options.emplace_back("threads", "auto");
+    return options;
+}
+
+std::pair<int, int> parseSize(const std::string& text)
+{
+    int w = 0, h = 0;
+    char extra = 0;
+    if (std::sscanf(text.c_str(), "%dx%d%c", &w, &h, &extra) != 2 || w <= 0 || h <= 0)
+        throw UsageError("--video-size takes WxH with positive numbers, e.g. 1280x720, got '" + text + "'");
+    return {w, h};
+}
+
+CodecConfig codecConfigFrom(const ParsedArguments& a, bool video)
+{
+    CodecConfig config;
+    constexpr int64_t maxInt = std::numeric_limits<int>::max();
+    if (auto v = a.getInt(video ? "video-bit-rate" : "bit-rate", 1, std::numeric_limits<int64_t>::max()))
+        config.bitRate = *v;
+    if (video)
+    {
+        if (auto v = a.getInt("gop", 0, maxInt))
+            config.gopSize = int(*v);
+        if (auto v = a.getInt("max-b-frames", 0, maxInt))
+            config.maxBFrames = int(*v);
+    }
+    else
+    {
+        if (auto v = a.getInt("compression-level", 0, maxInt))
+            config.compressionLevel = int(*v);
+        if (auto v = a.getInt("qscale", 0, maxInt))
+            config.qscale = int(*v);
+    }
+    return config;
+}
+
+/** Which kinds of stream the muxer for this destination can carry (both when it cannot be told). */
+std::pair<bool, bool> muxerTakes(const std::string& output, const std::string& format)
+{
+    const AVOutputFormat* muxer =
+        av_guess_format(format.empty() ? nullptr : format.c_str(), output == "-" ? nullptr : output.c_str(), nullptr);
+    if (muxer == nullptr)
+        return {true, true};
+    // Muxers without a default codec of a kind (wav: no video; image2: no audio) cannot carry it.
+    return {muxer->audio_codec != AV_CODEC_ID_NONE, muxer->video_codec != AV_CODEC_ID_NONE};
+}
+
+class Progress
+{
+public:
+    Progress(std::optional<double> totalIn) : total(totalIn), enabled(stderrIsTerminal()) {}
+
+    void update(double seconds, bool force = false)
+    {
+        if (!enabled)
+            return;
+        const auto now = std::chrono::steady_clock::now();
+        if (!force && now - lastPrint < std::chrono::milliseconds(250))
+            return;
+        lastPrint = now;
+        if (total && *total > 0)
+            std::fprintf(stderr, "\rcapstan: encoded %.1f s of %.1f s (%3.0f%%)", seconds, *total,
+                         std::min(100.0, 100.0 * seconds / *total));
+        else
+            std::fprintf(stderr, "\rcapstan: encoded %.1f s", seconds);
+        std::fflush(stderr);
+    }
+
+    void finish(double seconds, int64_t bytes, const std::string& output)
+    {
+        if (!enabled)
+            return;
+        update(seconds, true);
+        std::fprintf(stderr, "\ncapstan: wrote %s to %s\n", formatBytes(bytes).c_str(), output.c_str());
+    }
+
+private:
+    std::optional<double> total;
+    bool enabled;
+    std::chrono::steady_clock::time_point lastPrint{};
+};
+} // namespace
+
+int runEncodeCommand(const std::vector<std::string>& args)
+{
+    const ArgumentParser parser = makeParser();
+    const ParsedArguments a = parser.parse(args);
+    if (a.helpRequested())
+    {
+        std::fputs(parser.helpText().c_str(), stdout);
+        return 0;
+    }
+    applyVerbosity(a);
+
+    const std::string input = a.positional("INPUT");
+    const std::string output = a.positional("OUTPUT");
+    const std::string format = a.get("format");
+    if (output == "-" && format.empty())
+        throw UsageError("writing to standard output ('-') needs --format, e.g. --format wav (see capstan muxers)");
+    const int64_t chunkFrames = a.getInt("chunk-frames", 1, std::numeric_limits<int>::max()).value_or(4096);
+    const auto audioOptions = a.getKeyValues("option");
+    const auto videoOptions = a.getKeyValues("video-option");
+    const auto formatOptions = a.getKeyValues("format-option");
+    const auto metadata = a.getKeyValues("metadata");
+    const auto audioCodec = codecConfigFrom(a, false);
+    const auto videoCodec = codecConfigFrom(a, true);
+    const auto encoderSampleRate = a.getInt("encoder-sample-rate", 1, std::numeric_limits<int>::max());
+    const auto encoderChannels = a.getInt("encoder-channels", 1, 64);
+    std::optional<std::pair<int, int>> videoSize;
+    if (auto text = a.getOptional("video-size"))
+        videoSize = parseSize(*text);
+    Rational videoRate;
+    if (auto text = a.getOptional("video-frame-rate"))
+    {
+        try
+        {
+            videoRate = parseRational(*text);
+        }
+        catch (const Error& e)
+        {
+            throw UsageError(std::string("--video-frame-rate: ") + e.what());
+        }
+    }
+
+    MediaReader reader(input == "-" ? "pipe:0" : input, a.get("input-format"));
+    const auto [muxerAudio, muxerVideo] = muxerTakes(output, format);
+    const int audioIndex = a.has("no-audio") || !muxerAudio ? -1 : reader.bestAudioStream();
+    const int videoIndex = a.has("no-video") || !muxerVideo ? -1 : reader.bestVideoStream();
+    if (audioIndex < 0 && videoIndex < 0)
+        throw Error("nothing to encode: '" + input + "' has no " +
+                    (a.has("no-audio") || !muxerAudio   ? "video"
+                     : a.has("no-video") || !muxerVideo ? "audio"
+                                                        : "audio or video") +
+                    " stream that the output can take");
+
+    // Options for a stream that will not be written would be silently ignored: say so instead.
+    const auto rejectUnused = [&](const std::vector<std::string>& names, const char* kind, const std::string& why)
+    {
+        for (const auto& name : names)
+            if (a.has(name))
+                throw UsageError("--" + name + " configures the " + kind + " stream, but no " + kind + " is encoded (" +
+                                 why + ")");
+    };
+    if (audioIndex < 0)
+        rejectUnused({"encoder", "encoder-format", "encoder-sample-rate", "encoder-channels", "bit-rate",
+                      "compression-level", "qscale", "option", "filter"},
+                     "audio",
+                     a.has("no-audio") ? "--no-audio"
+                     : !muxerAudio     ? "the output format takes no audio"
+                                       : "'" + input + "' has no audio stream");
+    if (videoIndex < 0)
+        rejectUnused({"video-encoder", "video-encoder-format", "video-frame-rate", "video-size", "video-bit-rate",
+                      "gop", "max-b-frames", "video-option", "video-filter"},
+                     "video",
+                     a.has("no-video") ? "--no-video"
+                     : !muxerVideo     ? "the output format takes no video"
+                                       : "'" + input + "' has no video stream");
+
+    StreamWriter writer(output, format);
+    writer.setMetadata(metadata);
+    int audioStream = -1, videoStream = -1;
+    if (audioIndex >= 0)
+    {
+        const MediaStreamInfo& info = reader.streams()[size_t(audioIndex)];
+        AudioStreamConfig config;
+        config.sampleRate = info.sampleRate;
+        config.numChannels = info.numChannels;
+        config.channelLayout = info.channelLayout;
+        config.format = audioFormatFor(info);
+        config.encoder = a.get("encoder");
+        config.encoderFormat = a.get("encoder-format");
+        config.encoderSampleRate = int(encoderSampleRate.value_or(0));
+        config.encoderNumChannels = int(encoderChannels.value_or(0));
+        config.encoderOptions = withAutoThreads(audioOptions);
+        config.codecConfig = audioCodec;
+        config.filterDesc = a.get("filter");
+        reader.selectAudio(audioIndex, {.format = config.format});
+        audioStream = writer.addAudioStream(config);
+    }
+    if (videoIndex >= 0)
+    {
+        const MediaStreamInfo& info = reader.streams()[size_t(videoIndex)];
+        VideoStreamConfig config;
+        config.frameRate = info.frameRate.isValid() ? info.frameRate : Rational{25, 1};
+        config.width = info.width;
+        config.height = info.height;
+        config.format = pixelFormatFor(info);
+        config.encoder = a.get("video-encoder");
+        config.encoderFormat = a.get("video-encoder-format");
+        config.encoderFrameRate = videoRate;
+        if (videoSize)
+        {
+            config.encoderWidth = videoSize->first;
+            config.encoderHeight = videoSize->second;
+        }
+        config.encoderOptions = withAutoThreads(videoOptions);
+        config.codecConfig = videoCodec;
+        config.filterDesc = a.get("video-filter");
+        reader.selectVideo(videoIndex, {.format = config.format});
+        videoStream = writer.addVideoStream(config);
+    }
+    writer.open(formatOptions);
+
+    Progress progress(reader.duration());
+    double lastVideoPts = -std::numeric_limits<double>::infinity();
+    VideoFrame frame; // reused: its buffer goes back to the reader for the next frame
+    double base = 0.0;
+    double position = 0.0;
+
+    // Every frame goes in with its own time so that variable frame rates and gaps survive.
+    const auto writeFrame = [&](const VideoFrame& frame)
+    {
+        const double pts = frame.pts - base;
+        if (pts <= lastVideoPts || pts < 0.0)
+            return; // a repeated or pre-start timestamp: the encoder needs strictly increasing ones
+        lastVideoPts = pts;
+        writer.writeVideoChunk(videoStream, frame.data, std::span<const double>(&pts, 1));
+        position = std::max(position, pts);
+    };
+
+    if (audioStream >= 0)
+    {
+        AudioChunk chunk; // reused: the reader refills its buffers
+        bool more = reader.readAudio(chunkFrames, chunk);
+        // Both streams start at the earliest of their first timestamps; the later one keeps its offset.
+        const std::optional<double> firstVideo = videoStream >= 0 ? reader.peekVideoPts() : std::nullopt;
+        if (more)
+            base = firstVideo ? std::min(chunk.pts, *firstVideo) : chunk.pts;
+        else if (firstVideo)
+            base = *firstVideo;
+        bool first = true;
+        for (; more; more = reader.readAudio(chunkFrames, chunk))
+        {
+            const auto planes = chunk.planePointers();
+            const AudioData data{chunk.format, planes.data(), int(planes.size()), chunk.numFrames};
+            std::optional<double> pts;
+            if (first && chunk.pts - base > 0.0)
+                pts = chunk.pts - base;
+            first = false;
+            writer.writeAudioChunk(audioStream, data, pts);
+            const double end = chunk.pts - base + double(chunk.numFrames) / chunk.sampleRate;
+            position = std::max(position, end);
+            if (videoStream >= 0)
+                while (auto next = reader.peekVideoPts())
+                {
+                    if (*next - base >= end)
+                        break;
+                    reader.readVideoFrame(frame);
+                    writeFrame(frame);
+                }
+            progress.update(position);
+        }
+    }
+    if (videoStream >= 0)
+    {
+        if (audioStream < 0)
+            if (auto firstVideo = reader.peekVideoPts())
+                base = *firstVideo;
+        while (reader.readVideoFrame(frame))
+        {
+            writeFrame(frame);
+            progress.update(position);
+        }
+    }
+    writer.close();
+    progress.finish(position, writer.bytesWritten(), output);
+    return 0;
+}
+
+} // namespace capstan::cli

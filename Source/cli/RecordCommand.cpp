@@ -1,0 +1,266 @@
+#include "RecordCommand.h"
+
+#include "ArgumentParser.h"
+#include "CommandSupport.h"
+
+#include <capstan/media/Error.h>
+#include <capstan/media/MediaReader.h>
+#include <capstan/realtime/CallbackDriver.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+namespace capstan::cli
+{
+
+namespace
+{
+constexpr int maxOutputs = 8;
+std::atomic<bool> interrupted{false};
+
+extern "C" void onInterrupt(int)
+{
+    interrupted.store(true); // lock-free atomic: async-signal-safe
+}
+
+double parseSeconds(const ParsedArguments& arguments, const std::string& name, double fallback, double minimum,
+                    double maximum)
+{
+    const auto text = arguments.getOptional(name);
+    if (!text)
+        return fallback;
+    try
+    {
+        size_t used = 0;
+        const double value = std::stod(*text, &used);
+        if (used == text->size() && value >= minimum && value <= maximum)
+            return value;
+    }
+    catch (const std::exception&)
+    {
+    }
+    throw UsageError("--" + name + " '" + *text + "' is not a number of seconds in " + std::to_string(minimum) + ".." +
+                     std::to_string(maximum));
+}
+
+std::string formatSeconds(double seconds)
+{
+    if (seconds < 0)
+        return "?";
+    char text[64];
+    if (seconds >= 3600)
+        std::snprintf(text, sizeof(text), "%.1f h", seconds / 3600);
+    else if (seconds >= 60)
+        std::snprintf(text, sizeof(text), "%.1f min", seconds / 60);
+    else
+        std::snprintf(text, sizeof(text), "%.1f s", seconds);
+    return text;
+}
+
+void printLive(const RecorderStats::Snapshot& s)
+{
+    std::fprintf(stderr, "\r%8.1f s  queue %d/%d (high %d)  dropped %lld  lag %.3f s  written %s  disk full in %s   ",
+                 s.secondsPushed(), s.queueFill, s.queueCapacity, s.queueHighWater, (long long)s.droppedFrames,
+                 s.encoderLagSeconds, formatBytes(s.bytesWritten).c_str(),
+                 formatSeconds(s.secondsUntilDiskFull).c_str());
+    std::fflush(stderr);
+}
+} // namespace
+
+int runRecordCommand(const std::vector<std::string>& args)
+{
+    ArgumentParser parser(
+        "capstan record",
+        "Record a source through the real-time recorder (lock-free hand-off from an audio callback to "
+        "an encoder thread) into one or more outputs at once.");
+    parser.positional("OUTPUT",
+                      "file path or URL; its extension picks the format (.flac, .wav, .mp3, .m4a, .mkv, ...)");
+    for (int i = 2; i <= maxOutputs; ++i)
+        parser.positional("OUTPUT" + std::to_string(i), "another output, written at the same time", false);
+    parser.option("source", "SRC", "tone | noise | file:PATH | device[:NAME] (default tone)")
+        .option("sample-rate", "N", "samples per second (default 48000)")
+        .option("channels", "N", "channel count (default 2)")
+        .option("block-frames", "N", "frames per callback, as an audio device would deliver them (default 512)")
+        .option("duration", "S", "seconds to record (default: until Ctrl-C; a file source: its length)")
+        .option("pace", "P",
+                "realtime (a sound card's clock) | fast (as fast as the encoders keep up) (default realtime)")
+        .option("pre-roll", "S",
+                "keep S seconds while armed; the source plays S seconds before recording starts, and "
+                "they open the file")
+        .option("split-seconds", "S", "start a new segment every S seconds (gapless; files named NAME-001.EXT ...)")
+        .option("split-bytes", "N", "start a new segment once a segment reaches N bytes")
+        .option("queue-seconds", "S", "audio the hand-off queue holds while the encoders are behind (default 2)")
+        .option("encoder", "E",
+                "audio encoder for the outputs in order (repeat: first for OUTPUT, next for OUTPUT2, ...)", true)
+        .option("stats-json", "PATH", "write the final stats (and the files written) as JSON")
+        .epilog(
+            "Dropped audio (encoders or disk too slow for queue-seconds) is written as silence so the timeline stays "
+            "aligned, and listed in NAME.EXT.drops.json beside each file. MP4 is fragmented while recording "
+            "(playable after a crash) and rewritten as an ordinary MP4 after a clean stop.\n"
+            "Example: capstan record take.flac take.mp3 --source noise --duration 10 --pace fast");
+    addVerboseFlag(parser);
+    const auto arguments = parser.parse(args);
+    if (arguments.helpRequested())
+    {
+        std::fputs(parser.helpText().c_str(), stdout);
+        return 0;
+    }
+    applyVerbosity(arguments);
+
+    RecorderConfig config;
+    config.sampleRate = int(arguments.getInt("sample-rate", 1000, 768000).value_or(48000));
+    config.numChannels = int(arguments.getInt("channels", 1, 64).value_or(2));
+    const int blockFrames = int(arguments.getInt("block-frames", 1, 65536).value_or(512));
+    config.queueSeconds = parseSeconds(arguments, "queue-seconds", 2.0, 0.01, 600);
+    config.preRollSeconds = parseSeconds(arguments, "pre-roll", 0.0, 0.0, 600);
+    config.splitSeconds = parseSeconds(arguments, "split-seconds", 0.0, 0.0, 1e7);
+    config.splitBytes = arguments.getInt("split-bytes", 0, int64_t(1) << 50).value_or(0);
+    const auto pacing = [&]
+    {
+        try
+        {
+            return CallbackDriver::parsePacing(arguments.get("pace", "realtime"));
+        }
+        catch (const Error& e)
+        {
+            throw UsageError(std::string("--pace: ") + e.what());
+        }
+    }();
+
+    const auto encoders = arguments.getAll("encoder");
+    std::vector<std::string> paths = {arguments.positional("OUTPUT")};
+    for (int i = 2; i <= maxOutputs; ++i)
+        if (auto path = arguments.positional("OUTPUT" + std::to_string(i)); !path.empty())
+            paths.push_back(path);
+    if (encoders.size() > paths.size())
+        throw UsageError("--encoder given " + std::to_string(encoders.size()) + " times for " +
+                         std::to_string(paths.size()) + " output(s)");
+    for (size_t i = 0; i < paths.size(); ++i)
+        config.outputs.push_back({.path = paths[i], .encoder = i < encoders.size() ? encoders[i] : std::string()});
+
+    // The source: a device is JUCE's job, and this tool is JUCE-free.
+    const std::string source = arguments.get("source", "tone");
+    TestSignal::Spec signalSpec{.sampleRate = config.sampleRate, .numChannels = config.numChannels};
+    if (source == "tone" || source == "noise")
+        signalSpec.kind = TestSignal::parseKind(source);
+    else if (source.rfind("file:", 0) == 0 && source.size() > 5)
+    {
+        signalSpec.kind = TestSignal::Kind::file;
+        signalSpec.filePath = source.substr(5);
+    }
+    else if (source == "device" || source.rfind("device:", 0) == 0)
+        throw Error("--source " + source +
+                    ": audio device capture is available in the Capstan app and plugin (JUCE audio devices); this "
+                    "command-line tool is JUCE-free and records tone, noise or file:PATH only");
+    else
+        throw UsageError("--source '" + source + "' is not one of tone, noise, file:PATH, device[:NAME]");
+
+    double duration = parseSeconds(arguments, "duration", -1.0, 0.0, 1e7);
+    TestSignal signal(signalSpec);
+    if (duration < 0 && signalSpec.kind == TestSignal::Kind::file)
+        duration = -2; // the file's length, known once decoded: see below
+    if (duration < 0 && pacing != CallbackDriver::Pacing::realtime && signalSpec.kind != TestSignal::Kind::file)
+        throw UsageError("--pace fast needs --duration (or a file source): there is no clock to stop it by hand");
+
+    int64_t totalFrames = duration >= 0 ? int64_t(duration * config.sampleRate + 0.5) : -1;
+    if (duration == -2)
+    {
+        // The decoded file's length: render until the signal loops, i.e. its sample count.
+        const auto probe = MediaReader(signalSpec.filePath).duration();
+        totalFrames = probe ? int64_t(*probe * config.sampleRate + 0.5) : -1;
+    }
+
+    Recorder recorder(config);
+    CallbackDriver driver(signal, {.blockFrames = blockFrames, .pacing = pacing});
+
+    interrupted.store(false);
+    auto previousInt = std::signal(SIGINT, onInterrupt);
+    auto previousTerm = std::signal(SIGTERM, onInterrupt);
+    const bool live = stderrIsTerminal();
+    const auto begin = std::chrono::steady_clock::now();
+
+    std::atomic<bool> audioDone{false};
+    std::exception_ptr audioError;
+    recorder.arm();
+    // The "audio device": its own thread, as a sound card's callback would be.
+    std::thread audioThread(
+        [&]
+        {
+            try
+            {
+                if (config.preRollSeconds > 0)
+                    driver.run(recorder, int64_t(config.preRollSeconds * config.sampleRate + 0.5), &interrupted);
+                recorder.start();
+                driver.run(recorder, totalFrames, &interrupted);
+            }
+            catch (...)
+            {
+                audioError = std::current_exception();
+            }
+            audioDone.store(true);
+        });
+    while (!audioDone.load())
+    {
+        std::this_thread::sleep_for(std::chrono::milliseconds(live ? 250 : 50));
+        if (live && recorder.state() == Recorder::State::recording)
+            printLive(recorder.stats());
+    }
+    audioThread.join();
+    const auto stopBegin = std::chrono::steady_clock::now();
+    recorder.stop();
+    const double stopSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stopBegin).count();
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    std::signal(SIGINT, previousInt);
+    std::signal(SIGTERM, previousTerm);
+    if (live)
+        std::fputc('\n', stderr);
+    if (audioError)
+        std::rethrow_exception(audioError);
+
+    const auto stats = recorder.stats();
+    const auto files = recorder.files();
+    const auto errors = recorder.errors();
+    std::printf("recorded %.3f s (%lld frames, %lld callbacks) in %.3f s wall (%.1fx real time), stop took %.1f ms\n",
+                double(stats.framesWritten) / config.sampleRate, (long long)stats.framesWritten,
+                (long long)stats.callbacks, wall,
+                wall > 0 ? double(stats.framesPushed) / config.sampleRate / wall : 0.0, stopSeconds * 1e3);
+    for (const auto& file : files)
+        std::printf("  %s\n", file.c_str());
+    std::printf("written %s, queue high-water %d of %d blocks\n", formatBytes(stats.bytesWritten).c_str(),
+                stats.queueHighWater, stats.queueCapacity);
+    if (stats.droppedFrames > 0)
+        std::printf("warning: dropped %lld frames in %lld interval(s): written as silence, listed in the "
+                    ".drops.json sidecars\n",
+                    (long long)stats.droppedFrames, (long long)stats.dropIntervals);
+
+    if (const auto path = arguments.getOptional("stats-json"))
+    {
+        std::string json = stats.toJson();
+        std::string list = ",\"files\":[";
+        for (size_t i = 0; i < files.size(); ++i)
+        {
+            std::string escaped;
+            for (const char c : files[i])
+                escaped += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+            list += (i ? ",\"" : "\"") + escaped + "\"";
+        }
+        json.insert(json.size() - 1, list + "]");
+        std::ofstream out(*path);
+        out << json << '\n';
+        if (!out)
+            throw Error("--stats-json: cannot write '" + *path + "'");
+    }
+    if (!errors.empty())
+    {
+        for (size_t i = 1; i < errors.size(); ++i)
+            std::fprintf(stderr, "capstan: error: %s\n", errors[i].c_str());
+        throw Error(errors.front());
+    }
+    return 0;
+}
+
+} // namespace capstan::cli
