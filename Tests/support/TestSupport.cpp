@@ -458,14 +458,6 @@ void writeVideoInChunks(StreamWriter& writer, int stream, std::span<const uint8_
     }
 }
 
-Options deterministicX264Options()
-{
-#if defined(__x86_64__) || defined(__i386__)
-    if (__builtin_cpu_supports("avx512f"))
-        return {{"x264-params", "asm=avx2"}};
-#endif
-    return {};
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Subprocesses

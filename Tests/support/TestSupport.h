@@ -165,11 +165,6 @@ std::vector<uint8_t> generateVideoFrames(PixelFormat format, int width, int heig
 void writeVideoInChunks(StreamWriter& writer, int stream, std::span<const uint8_t> frames, int64_t frameBytes,
                         int64_t chunkFrames);
 
-/** libx264 encoder options that make its output depend on its input only. Debian 12's x264 (core 164) reads
-    uninitialised memory in its AVX-512 code: on AVX-512 machines the same frames give different bytes from run to
-    run (the ffmpeg CLI too: compare runs under MALLOC_PERTURB_=17 and =99). On such machines this caps x264 at
-    AVX2 (every AVX-512 CPU has AVX2); elsewhere it is empty. */
-Options deterministicX264Options();
 
 // ---------------------------------------------------------------------------------------------------------------
 // Subprocesses: the FFmpeg command-line tools

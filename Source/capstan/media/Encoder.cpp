@@ -4,8 +4,11 @@
 
 extern "C"
 {
+#include <libavutil/cpu.h>
 #include <libavutil/opt.h>
 }
+
+#include <algorithm>
 
 namespace capstan
 {
@@ -35,10 +38,8 @@ const AVCodec* Encoder::find(const std::string& name, AVMediaType type, const AV
                         " encoders of this FFmpeg build");
     }
     if (codec->type != type)
-        throw Error("encoder '" + std::string(codec->name) + "' is not an " + kind + " encoder");
-    if (avformat_query_codec(format, codec->id, FF_COMPLIANCE_NORMAL) == 0)
-        throw Error("the '" + std::string(format->name) + "' container cannot hold " + avcodec_get_name(codec->id) +
-                    " (encoder '" + codec->name + "'); choose another encoder or container");
+        throw Error("encoder '" + std::string(codec->name) + "' is not " +
+                    (type == AVMEDIA_TYPE_AUDIO ? "an audio" : "a video") + " encoder");
     return codec;
 }
 
@@ -73,10 +74,38 @@ void Encoder::applyConfig(const CodecConfig& config)
         codecContext->max_b_frames = config.maxBFrames;
 }
 
-void Encoder::open(const Options& options, const Metadata& metadata)
+namespace
+{
+/** Debian 12's x264 (core 164) reads uninitialised memory in its AVX-512 code: on AVX-512 machines the same frames
+    give different bytes from run to run (the ffmpeg CLI's output changes with MALLOC_PERTURB_ too). Capstan's output
+    must depend on its input only, so libx264 runs its AVX2 code there unless the caller chose `asm` itself (every
+    AVX-512 CPU has AVX2). Benchmarks/encode_vs_ffmpeg.py measures libx264 with this setting. */
+Options withDeterministicX264(const AVCodec* codec, Options options)
+{
+    const std::string name = codec->name;
+    if ((name != "libx264" && name != "libx264rgb") || !(av_get_cpu_flags() & AV_CPU_FLAG_AVX512))
+        return options;
+    const auto params =
+        std::find_if(options.begin(), options.end(), [](const auto& o) { return o.first == "x264-params"; });
+    const bool chosen = std::any_of(options.begin(), options.end(),
+                                    [](const auto& o) {
+                                        return (o.first == "x264-params" || o.first == "x264opts") &&
+                                               o.second.find("asm") != std::string::npos;
+                                    });
+    if (chosen)
+        return options;
+    if (params == options.end())
+        options.emplace_back("x264-params", "asm=avx2");
+    else
+        params->second += ":asm=avx2";
+    return options;
+}
+} // namespace
+
+void Encoder::open(const Options& requestedOptions, const Metadata& metadata)
 {
     ffmpeg::Dictionary dict;
-    for (const auto& [key, value] : options)
+    for (const auto& [key, value] : withDeterministicX264(codecContext->codec, requestedOptions))
         dict.set(key.c_str(), value.c_str());
 
     checkFfmpeg(avcodec_open2(codecContext.get(), codecContext->codec, dict.address()),

@@ -14,7 +14,8 @@ class Encoder
 {
 public:
     /** Finds the encoder by name, or the muxer's default for `type` (guessed from the destination like the ffmpeg
-        CLI does). Throws when it is unknown, of the wrong kind, or the container cannot hold it. */
+        CLI does). Throws when it is unknown or of the wrong kind; whether the container can hold it is the muxer's
+        call, at open(). */
     static const AVCodec* find(const std::string& name, AVMediaType type, const AVOutputFormat* format,
                                const std::string& destination);
 
@@ -29,7 +30,7 @@ public:
     void applyConfig(const CodecConfig& config);
 
     /** Opens the encoder with `options`, creates the muxer stream and copies the parameters to it. Every option
-        must be used by the encoder. */
+        must be used by the encoder. libx264 runs its AVX2 code on AVX-512 machines (see Encoder.cpp). */
     void open(const Options& options, const Metadata& metadata);
 
     /** Sends one frame (nullptr drains the encoder) and writes every packet it yields to the muxer. */
