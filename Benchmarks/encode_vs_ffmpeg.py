@@ -33,6 +33,20 @@ def audio_case(name, extension, capstan_args, ffmpeg_args):
     return {"name": name, "input": "audio", "extension": extension, "capstan": capstan_args, "ffmpeg": ffmpeg_args}
 
 
+def cpu_has_avx512():
+    """FFmpeg's AV_CPU_FLAG_AVX512 needs all of these."""
+    try:
+        with open("/proc/cpuinfo") as info:
+            flags = next((line.split(":", 1)[1].split() for line in info if line.startswith("flags")), [])
+    except OSError:
+        return False
+    return all(f in flags for f in ("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"))
+
+
+# On AVX-512 CPUs StreamWriter runs libx264's AVX2 code (Debian's x264 AVX-512 code reads uninitialised memory,
+# see Encoder.cpp); both tools are given that setting explicitly so they run the same x264 code.
+X264_ASM = ["asm=avx2"] if cpu_has_avx512() else []
+
 CASES = [
     audio_case("mp3 192k (libmp3lame)", "mp3",
                ["--encoder", "libmp3lame", "--bit-rate", "192000"], ["-c:a", "libmp3lame", "-b:a", "192000"]),
@@ -47,9 +61,11 @@ CASES = [
         "input": "video",
         "extension": "mp4",
         "capstan": ["--video-encoder", "libx264", "--video-option", "preset=veryfast",
-                    "--video-encoder-format", "yuv420p"],
+                    "--video-encoder-format", "yuv420p",
+                    *(["--video-option", "x264-params=" + ":".join(X264_ASM)] if X264_ASM else [])],
         "ffmpeg": ["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
-                   "-sws_flags", STREAMWRITER_SWS_FLAGS],
+                   "-sws_flags", STREAMWRITER_SWS_FLAGS,
+                   *(["-x264-params", ":".join(X264_ASM)] if X264_ASM else [])],
     },
 ]
 

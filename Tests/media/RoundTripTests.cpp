@@ -395,3 +395,23 @@ TEST_CASE("RoundTrip: container and stream metadata are visible to ffprobe", "[r
         }
     }
 }
+
+TEST_CASE("RoundTrip: an unnamed channel layout means the usual one for its count", "[roundtrip][media]")
+{
+    // Plain WAV files have no named layout ("2 channels"); aac refuses unnamed layouts, so StreamWriter must take
+    // it as stereo rather than fail.
+    REQUIRE(haveFfmpegTools());
+    const TestDir dir;
+    SignalSpec spec;
+    spec.numChannels = 2;
+    spec.numFrames = 48000;
+    const auto audio = AudioBuffer::generate(spec, SampleFormat::flt);
+    auto config = audioConfig(48000, 2, SampleFormat::flt, "aac");
+    config.channelLayout = "2 channels";
+    const fs::path file = dir.file("unnamed.m4a");
+    writeFile(file, config, audio);
+    const auto stream = probeStream(file);
+    CAPTURE(stream.describe());
+    CHECK(stream.text("channel_layout") == "stereo");
+    CHECK(stream.integer("channels") == 2);
+}

@@ -124,6 +124,13 @@ AudioOutputStream::AudioOutputStream(AVFormatContext* format, const std::string&
         if (inputLayout.nb_channels != config.numChannels)
             throw Error("channel layout '" + config.channelLayout + "' has " + std::to_string(inputLayout.nb_channels) +
                         " channels but numChannels is " + std::to_string(config.numChannels));
+        // "2 channels" (an unnamed layout, as plain WAV files have) means the usual layout for that count:
+        // encoders such as aac refuse unnamed ones.
+        if (inputLayout.order == AV_CHANNEL_ORDER_UNSPEC)
+        {
+            av_channel_layout_uninit(&inputLayout);
+            av_channel_layout_default(&inputLayout, config.numChannels);
+        }
     }
 
     const auto inputFormat = static_cast<AVSampleFormat>(toAVSampleFormat(config.format));

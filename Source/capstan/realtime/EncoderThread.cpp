@@ -57,10 +57,8 @@ void EncoderThread::run()
             if (++drained >= 64 && !stopping)
                 break; // let video and housekeeping run between long bursts
         }
-        if (drained > 0 && drained < 64)
-            didWork = processVideo(false) || didWork;
-        else if (drained == 0)
-            didWork = processVideo(false) || didWork;
+        // Video after every batch, so a long audio backlog cannot starve it.
+        didWork = processVideo(false) || didWork;
         housekeeping(false);
 
         if (stopping && ctx.audioQueue->size_approx() == 0)
