@@ -1,6 +1,6 @@
 // capstan_bench_recorder: measures the real-time recorder (see Docs/recorder.md for the goals and figures).
 //
-//   capstan_bench_recorder [--pushes N] [--speed X] [--queue-seconds S] [--sustained-seconds S] [--minutes M]
+//   capstan_bench_recorder [--pushes N] [--speed X] [--fifo] [--queue-seconds S] [--sustained-seconds S] [--minutes M]
 //   [--stop-runs K]
 //                          [--out DIR] [--only push|sustained|sustained-av|rss|stop]
 //
@@ -26,6 +26,8 @@
 #include <thread>
 #include <vector>
 
+#include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
 namespace
@@ -38,6 +40,7 @@ struct Options
     int pushes = 20000;
     double speed = 10.0;
     double queueSeconds = 2.0;
+    bool fifo = false;
     double sustainedSeconds = 120.0;
     double minutes = 0.25;
     int stopRuns = 5;
@@ -145,8 +148,26 @@ void jsonPush(const char* impl, const Percentiles& p, int64_t failures, int push
                 (long long)failures, timer * 1e6);
 }
 
+/** Gives the calling thread SCHED_FIFO priority, as audio threads usually have (JACK, ALSA with rtkit); returns
+    false when the system does not allow it. */
+bool makeRealtime()
+{
+    sched_param param{};
+    param.sched_priority = 70;
+    return pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) == 0;
+}
+
+void makeNormal()
+{
+    sched_param param{};
+    pthread_setschedparam(pthread_self(), SCHED_OTHER, &param);
+}
+
 void runPushCase(const Options& options, const fs::path& dir)
 {
+    const bool realtime = options.fifo && makeRealtime();
+    if (options.fifo && !realtime)
+        std::printf("note: SCHED_FIFO was refused; measuring at normal priority\n");
     const int n = options.pushes;
     // 8 distinct blocks, cycled: the source is warm in cache, as a callback's own buffer is (1024 distinct blocks =
     // 4 MB would measure DRAM reads of the source instead).
@@ -212,11 +233,13 @@ void runPushCase(const Options& options, const fs::path& dir)
         }
     }
 
+    if (realtime)
+        makeNormal();
     const auto c = percentiles(capstanTimes);
     const auto j = percentiles(juceTimes);
-    std::printf("\npush of a 512-frame stereo block, encoder busy, %d pushes at %.0fx real time (timer %.3f us "
+    std::printf("\npush of a 512-frame stereo block, encoder busy, %d pushes at %.0fx real time, %s (timer %.3f us "
                 "included)\n",
-                n, options.speed, timer * 1e6);
+                n, options.speed, realtime ? "pushing thread SCHED_FIFO" : "normal priority", timer * 1e6);
     printPushRow("capstan Recorder::pushAudio", c, capstanStats.dropCount);
     if (capstanStats.droppedFrames > 0)
         std::printf("  NOTE: the encoder thread fell behind (%lld frames dropped): those pushes took the drop path; "
@@ -430,6 +453,8 @@ int main(int argc, char** argv)
             options.pushes = std::stoi(value());
         else if (arg == "--speed")
             options.speed = std::stod(value());
+        else if (arg == "--fifo")
+            options.fifo = true;
         else if (arg == "--queue-seconds")
             options.queueSeconds = std::stod(value());
         else if (arg == "--sustained-seconds")
@@ -444,10 +469,10 @@ int main(int argc, char** argv)
             options.only = value();
         else
         {
-            std::fprintf(
-                stderr,
-                "usage: capstan_bench_recorder [--pushes N] [--speed X] [--queue-seconds S] [--sustained-seconds S] "
-                "[--minutes M] [--stop-runs K] [--out DIR] [--only push|sustained|sustained-av|rss|stop]\n");
+            std::fprintf(stderr,
+                         "usage: capstan_bench_recorder [--pushes N] [--speed X] [--fifo] [--queue-seconds S] "
+                         "[--sustained-seconds S] "
+                         "[--minutes M] [--stop-runs K] [--out DIR] [--only push|sustained|sustained-av|rss|stop]\n");
             return 2;
         }
     }

@@ -36,7 +36,7 @@ const Command commands[] = {
     {"muxers", "list the output formats this FFmpeg build offers", capstan::cli::runMuxersCommand},
     {"demo", "write the StreamWriter tutorial's examples into a folder and check them", capstan::cli::runDemoCommand},
     {"visualize", "draw audio as a spectrum video with the audio track (mp4)", capstan::cli::runVisualizeCommand},
-    {"record", "record a source in real time into one or more outputs (lock-free recorder)", capstan::cli::runRecordCommand},
+    {"record", "record a source in real time into one or more outputs at once", capstan::cli::runRecordCommand},
     {"study", "run a measured study, e.g. `study slicing` (AAC slice artifacts)", capstan::cli::runStudyCommand},
 };
 

@@ -24,9 +24,6 @@ public:
     /** Audio thread: a free block (emptied), or nullptr when every block is in use. Wait-free. */
     AudioBlock* acquire() noexcept;
 
-    /** Audio thread: the block acquire() would return next (still in the free list), or nullptr. */
-    AudioBlock* const* peekFree() const noexcept { return freeBlocks.peek(); }
-
     /** Encoder thread (or the control thread once the audio thread is quiet): returns a block. */
     void release(AudioBlock* block) noexcept;
 

@@ -265,43 +265,6 @@ void Recorder::enqueueCurrent() noexcept
     block->position = audio.clock;
 }
 
-namespace
-{
-/** Asks for a cache line in a writable state without waiting for it (PREFETCHW; a NOP on CPUs without it). */
-inline void prefetchForWrite(const void* address) noexcept
-{
-#if defined(__x86_64__) || defined(__i386__)
-    asm volatile("prefetchw %0" : : "m"(*static_cast<const char*>(address)));
-#else
-    __builtin_prefetch(address, 1, 3);
-#endif
-}
-} // namespace
-
-void Recorder::prefetchNextDestination(int expectedFrames) noexcept
-{
-    // The next callback writes where this one stopped, most likely as many frames. The lines were last touched by
-    // the encoder thread on another core; fetching them now, without waiting, takes that miss off the next push.
-    const AudioBlock* block = audio.current;
-    int start = block != nullptr ? block->numFrames : 0;
-    if (block == nullptr)
-    {
-        AudioBlock* const* next = pool->peekFree();
-        if (next == nullptr)
-            return;
-        block = *next;
-        start = 0;
-    }
-    const int frames = std::min(expectedFrames, block->capacity - start);
-    constexpr int floatsPerLine = 64 / int(sizeof(float));
-    for (int c = 0; c < cfg.numChannels; ++c)
-    {
-        const float* first = block->channel(c) + start;
-        for (int i = 0; i < frames; i += floatsPerLine)
-            prefetchForWrite(first + i);
-    }
-}
-
 void Recorder::pushAudio(const float* const* channels, int numChannels, int numFrames) noexcept
 {
     if (numFrames <= 0 || channels == nullptr)
@@ -363,7 +326,6 @@ void Recorder::pushAudio(const float* const* channels, int numChannels, int numF
             enqueueCurrent();
     }
 
-    prefetchNextDestination(numFrames);
     stats.callbacks.store(stats.callbacks.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     stats.framesPushed.store(audio.clock, std::memory_order_release);
     activePushers.fetch_sub(1, std::memory_order_release);

@@ -95,7 +95,6 @@ public:
 
 private:
     void enqueueCurrent() noexcept;
-    void prefetchNextDestination(int expectedFrames) noexcept;
     void noteDrop(int64_t position, int64_t numFrames) noexcept;
     void waitForPushers() const;
     static int queueFill(const void* queue);
