@@ -415,3 +415,38 @@ TEST_CASE("RoundTrip: an unnamed channel layout means the usual one for its coun
     CHECK(stream.text("channel_layout") == "stereo");
     CHECK(stream.integer("channels") == 2);
 }
+
+TEST_CASE("RoundTrip: chapters reach matroska exactly and mp4 as start times", "[roundtrip][media]")
+{
+    REQUIRE(haveFfmpegTools());
+    const TestDir dir;
+    SignalSpec spec;
+    spec.numFrames = 3 * 48000;
+    const auto audio = AudioBuffer::generate(spec, SampleFormat::flt);
+    for (const std::string name : {"chapters.mka", "chapters.mp4"})
+    {
+        INFO(name);
+        const fs::path file = dir.file(name);
+        StreamWriter writer(file.string());
+        const int a = writer.addAudioStream(
+            audioConfig(48000, spec.numChannels, SampleFormat::flt, name.ends_with(".mka") ? "flac" : "aac"));
+        writer.addChapter({0.0, 1.25, "intro"}); // before open() and after: both reach the file
+        writer.open();
+        writer.writeAudioChunk(a, audio.all());
+        writer.addChapter({1.25, 3.0, "verse, with a comma"});
+        writer.close();
+
+        const auto chapters = probeChapters(file);
+        REQUIRE(chapters.size() == 2);
+        CHECK(chapters[0].title == "intro");
+        CHECK(chapters[1].title == "verse, with a comma");
+        CHECK(chapters[1].start == Approx(1.25).margin(0.001));
+        if (name.ends_with(".mka"))
+            CHECK(chapters[0].end == Approx(1.25).margin(1e-6));
+    }
+
+    StreamWriter writer(dir.file("bad.mka").string());
+    writer.addAudioStream(audioConfig(48000, 2, SampleFormat::flt, "flac"));
+    REQUIRE_THROWS_WITH(writer.addChapter({2.0, 1.0, "backwards"}),
+                        Catch::Contains("0 <= start <= end") && Catch::Contains("2.0"));
+}

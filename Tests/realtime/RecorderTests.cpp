@@ -66,6 +66,7 @@ TEST_CASE("random block sizes 1..4096 decode back bit-exact from FLAC and WAV", 
     config.outputs.push_back({.path = dir.file("take.flac").string(), .encoder = "flac", .encoderFormat = "s16"});
     config.outputs.push_back({.path = dir.file("take.wav").string(), .encoder = "pcm_f32le"});
     config.outputs.push_back({.path = dir.file("take16.wav").string(), .encoder = "pcm_s16le"});
+    config.outputs.push_back({.path = dir.file("take.mka").string(), .encoder = "flac", .encoderFormat = "s16"});
     Recorder recorder(config);
 
     TestSignal signal({.kind = TestSignal::Kind::noise, .sampleRate = rate, .numChannels = 2, .seed = 3});
@@ -82,13 +83,15 @@ TEST_CASE("random block sizes 1..4096 decode back bit-exact from FLAC and WAV", 
     CHECK(result.callbacks > 100);
 
     const auto expected = signal.interleaved(0, result.frames);
-    for (const auto* name : {"take.flac", "take.wav", "take16.wav"})
+    for (const auto* name : {"take.flac", "take.wav", "take16.wav", "take.mka"})
     {
         INFO(name);
         const auto decoded = test::decodeAudio<float>(dir.file(name));
         CHECK(decoded.size() == expected.size());
         CHECK(firstDifference(decoded, expected) == -1);
     }
+    // Nothing dropped, so no drop chapters (matroska would carry them).
+    CHECK(test::probeChapters(dir.file("take.mka")).empty());
 }
 
 TEST_CASE("a stalled encoder: drops counted exactly, silence at the right place, push time bounded",
@@ -102,6 +105,8 @@ TEST_CASE("a stalled encoder: drops counted exactly, silence at the right place,
     config.queueSeconds = 0.2;
     config.outputs.push_back({.path = dir.file("take.wav").string(), .encoder = "pcm_f32le"});
     config.outputs.push_back({.path = dir.file("take.flac").string(), .encoder = "flac", .encoderFormat = "s16"});
+    config.outputs.push_back({.path = dir.file("take.mka").string(), .encoder = "flac", .encoderFormat = "s16"});
+    config.outputs.push_back({.path = dir.file("take.mp4").string(), .encoder = "aac"});
     Recorder recorder(config);
     recorder.setEncoderStalledForTesting(true);
     recorder.start();
@@ -144,7 +149,7 @@ TEST_CASE("a stalled encoder: drops counted exactly, silence at the right place,
     const int64_t total = rate + rate / 2;
     auto expected = signal.interleaved(0, total);
     std::fill(expected.begin() + poolFrames * 2, expected.begin() + rate * 2, 0.0f);
-    for (const auto* name : {"take.wav", "take.flac"})
+    for (const auto* name : {"take.wav", "take.flac", "take.mka"})
     {
         INFO(name);
         const auto decoded = test::decodeAudio<float>(dir.file(name));
@@ -154,6 +159,28 @@ TEST_CASE("a stalled encoder: drops counted exactly, silence at the right place,
         CHECK_THAT(sidecar, Catch::Contains("\"frame\":" + std::to_string(poolFrames) +
                                             ",\"frames\":" + std::to_string(expectedDrop)));
         CHECK_THAT(sidecar, Catch::Contains("\"complete\":true"));
+    }
+
+    // The drop is also in the containers that have chapters: a timeline of recorded / dropped / recorded.
+    // Matroska keeps exact intervals; mp4 (remuxed after the fragmented recording) keeps start times, in ms.
+    const double dropStart = double(poolFrames) / rate, dropEnd = 1.0, end = double(total) / rate;
+    for (const auto* name : {"take.mka", "take.mp4"})
+    {
+        INFO(name);
+        const auto chapters = test::probeChapters(dir.file(name));
+        REQUIRE(chapters.size() == 3);
+        const double tolerance = std::string(name).ends_with(".mp4") ? 0.001 : 1e-6;
+        CHECK(chapters[0].title == "recorded");
+        CHECK(chapters[0].start == Approx(0.0).margin(tolerance));
+        CHECK(chapters[1].title == "dropped " + std::to_string(expectedDrop) + " samples (silence)");
+        CHECK(chapters[1].start == Approx(dropStart).margin(tolerance));
+        CHECK(chapters[2].title == "recorded");
+        CHECK(chapters[2].start == Approx(dropEnd).margin(tolerance));
+        if (std::string(name).ends_with(".mka"))
+        {
+            CHECK(chapters[1].end == Approx(dropEnd).margin(tolerance));
+            CHECK(chapters[2].end == Approx(end).margin(tolerance));
+        }
     }
 }
 

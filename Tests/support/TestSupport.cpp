@@ -458,7 +458,6 @@ void writeVideoInChunks(StreamWriter& writer, int stream, std::span<const uint8_
     }
 }
 
-
 // ---------------------------------------------------------------------------------------------------------------
 // Subprocesses
 
@@ -737,6 +736,28 @@ std::vector<std::string> probePacketField(const fs::path& file, const std::strin
             values.push_back(line);
     }
     return values;
+}
+
+std::vector<ProbedChapter> probeChapters(const fs::path& file)
+{
+    // One chapter per line: start_time|end_time|title (titles may hold commas, never '|').
+    const std::string out =
+        runOrThrow({"ffprobe", "-v", "error", "-show_entries", "chapter=start_time,end_time:chapter_tags=title", "-of",
+                    "csv=p=0:s=|", file.string()});
+    std::vector<ProbedChapter> chapters;
+    std::istringstream in(out);
+    std::string line;
+    while (std::getline(in, line))
+    {
+        std::istringstream fields(line);
+        std::string start, end, title;
+        if (std::getline(fields, start, '|') && std::getline(fields, end, '|'))
+        {
+            std::getline(fields, title);
+            chapters.push_back({std::stod(start), std::stod(end), title});
+        }
+    }
+    return chapters;
 }
 
 std::map<std::string, int> probeStreamCounts(const fs::path& file)

@@ -165,7 +165,6 @@ std::vector<uint8_t> generateVideoFrames(PixelFormat format, int width, int heig
 void writeVideoInChunks(StreamWriter& writer, int stream, std::span<const uint8_t> frames, int64_t frameBytes,
                         int64_t chunkFrames);
 
-
 // ---------------------------------------------------------------------------------------------------------------
 // Subprocesses: the FFmpeg command-line tools
 
@@ -230,6 +229,15 @@ std::vector<double> probeFramePts(const fs::path& file, const std::string& strea
 /** One field (e.g. "duration_ts", "size", "pts") of every packet of one stream, in file order, as ffprobe prints it. */
 std::vector<std::string> probePacketField(const fs::path& file, const std::string& streamSpecifier,
                                           const std::string& field);
+
+/** The container's chapters as ffprobe reads them back: start and end in seconds and the title. */
+struct ProbedChapter
+{
+    double start = 0;
+    double end = 0;
+    std::string title;
+};
+std::vector<ProbedChapter> probeChapters(const fs::path& file);
 
 /** Number of streams of each kind: {"audio": n, "video": m}. */
 std::map<std::string, int> probeStreamCounts(const fs::path& file);

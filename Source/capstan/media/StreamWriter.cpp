@@ -1,6 +1,7 @@
 #include "StreamWriter.h"
 
 #include "AudioOutputStream.h"
+#include "Chapters.h"
 #include "FfmpegLog.h"
 #include "SinkIoContext.h"
 #include "VideoOutputStream.h"
@@ -167,7 +168,8 @@ public:
                 if (result == AVERROR_PROTOCOL_NOT_FOUND)
                     hint = " (FFmpeg knows no protocol for this URL; use a file path or file:, pipe:, rtmp://, "
                            "udp://, srt://, tcp://...)";
-                throw Error("cannot open '" + destination + "' for writing: " + describeFfmpegFailure(result) + hint, result);
+                throw Error("cannot open '" + destination + "' for writing: " + describeFfmpegFailure(result) + hint,
+                            result);
             }
             createdFile = avio_find_protocol_name(url.c_str()) == std::string("file");
         }
@@ -259,6 +261,15 @@ public:
         }
     }
 
+    void addChapter(const Chapter& chapter)
+    {
+        if (state == State::closed)
+            throw Error("addChapter() must be called before close()");
+        checkChapter(chapter);
+        // Handed to the muxer just before the trailer: matroska ignores chapters added after a header that had some.
+        chapters.push_back(chapter);
+    }
+
     void flush()
     {
         if (state != State::open)
@@ -296,6 +307,12 @@ public:
         };
         for (auto& entry : streams)
             attempt([&] { entry.audio ? entry.audio->finish() : entry.video->finish(); });
+        attempt(
+            [&]
+            {
+                for (const auto& chapter : chapters)
+                    appendChapter(context, chapter);
+            });
         // The trailer is written even after an encoder failure: it makes what was written playable.
         attempt([&] { checkFfmpeg(av_write_trailer(context), "cannot finish '" + destination + "'"); });
         if (context->pb)
@@ -333,6 +350,7 @@ public:
     AVFormatContext* context = nullptr;
     std::unique_ptr<SinkIoContext> sinkIo;
     std::vector<Entry> streams;
+    std::vector<Chapter> chapters;
     State state = State::configuring;
     bool createdFile = false;
     int64_t finalBytes = 0;
@@ -393,6 +411,11 @@ void StreamWriter::writeVideoChunk(int stream, std::span<const uint8_t> frames, 
 {
     auto& entry = impl->writable(stream, false);
     impl->guarded([&] { entry.video->write(frames, framePts); });
+}
+
+void StreamWriter::addChapter(const Chapter& chapter)
+{
+    impl->addChapter(chapter);
 }
 
 void StreamWriter::flush()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ByteSink.h"
+#include "Chapters.h"
 #include "Error.h"
 #include "Formats.h"
 #include "StreamConfig.h"
@@ -123,6 +124,11 @@ public:
 
     /** Writes whole video frames with one presentation time (seconds) per frame, strictly increasing. */
     void writeVideoChunk(int stream, std::span<const uint8_t> frames, std::span<const double> framePts);
+
+    /** Adds a chapter at any time before close(); all of them reach the muxer at close(). Containers with chapters
+        (matroska on a seekable destination, mp4/mov) write them; others, and fragmented mp4 (its index comes
+        first), ignore them. mp4 stores only start times: give it a list that covers the timeline. */
+    void addChapter(const Chapter& chapter);
 
     /** Pushes buffered bytes to the destination (I/O flush). Never ends a stream: writing may go on. */
     void flush();

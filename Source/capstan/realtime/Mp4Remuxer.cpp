@@ -41,7 +41,7 @@ struct PacketHolder
 };
 } // namespace
 
-void Mp4Remuxer::remuxToSeekable(const std::string& path)
+void Mp4Remuxer::remuxToSeekable(const std::string& path, const std::vector<Chapter>& chapters)
 {
     const std::string temporary = path + ".remux.tmp";
     const std::string context = "finalizing '" + path + "' as a seekable MP4";
@@ -71,6 +71,8 @@ void Mp4Remuxer::remuxToSeekable(const std::string& path)
             streamMap[i] = next++;
         }
         av_dict_copy(&output.ctx->metadata, input.ctx->metadata, 0);
+        for (const auto& chapter : chapters)
+            appendChapter(output.ctx, chapter);
         checkFfmpeg(avio_open(&output.ctx->pb, temporary.c_str(), AVIO_FLAG_WRITE), context + ": opening " + temporary);
         AVDictionary* options = nullptr;
         av_dict_set(&options, "movflags", "+faststart", 0);

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <capstan/media/Chapters.h>
+
 #include <string>
+#include <vector>
 
 namespace capstan
 {
@@ -10,8 +13,9 @@ namespace capstan
 class Mp4Remuxer
 {
 public:
-    /** Throws capstan::Error naming the step that failed; the original file is then left as it was. */
-    static void remuxToSeekable(const std::string& path);
+    /** Throws capstan::Error naming the step that failed; the original file is then left as it was. `chapters`
+        are written into the new file (a fragmented MP4 writes its index first, so it cannot carry them). */
+    static void remuxToSeekable(const std::string& path, const std::vector<Chapter>& chapters = {});
 };
 
 } // namespace capstan

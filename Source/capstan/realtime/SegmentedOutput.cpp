@@ -272,10 +272,13 @@ void SegmentedOutput::closeSegment(bool clean)
     Segment segment = std::move(*current);
     current.reset();
     bool ok = clean;
+    const std::vector<Chapter> chapters = dropChapters(segment);
     if (segment.writer)
     {
         try
         {
+            for (const auto& chapter : chapters)
+                segment.writer->addChapter(chapter);
             segment.writer->close();
         }
         catch (const std::exception& e)
@@ -291,7 +294,7 @@ void SegmentedOutput::closeSegment(bool clean)
     {
         try
         {
-            Mp4Remuxer::remuxToSeekable(segment.path);
+            Mp4Remuxer::remuxToSeekable(segment.path, chapters);
         }
         catch (const std::exception& e)
         {
@@ -301,6 +304,28 @@ void SegmentedOutput::closeSegment(bool clean)
         }
     }
     writeSidecar(segment, ok);
+}
+
+std::vector<Chapter> SegmentedOutput::dropChapters(const Segment& segment) const
+{
+    // A timeline of "recorded" and "dropped" chapters: matroska keeps exact intervals, mp4 keeps start times only,
+    // so the list covers the whole segment either way. A recording without drops gets no chapters.
+    std::vector<Chapter> chapters;
+    if (segment.drops.empty())
+        return chapters;
+    const auto seconds = [this](int64_t frames) { return double(frames) / sampleRate; };
+    int64_t position = 0;
+    for (const auto& drop : segment.drops)
+    {
+        if (drop.position > position)
+            chapters.push_back({seconds(position), seconds(drop.position), "recorded"});
+        chapters.push_back({seconds(drop.position), seconds(drop.position + drop.numFrames),
+                            "dropped " + std::to_string(drop.numFrames) + " samples (silence)"});
+        position = drop.position + drop.numFrames;
+    }
+    if (segment.numFrames > position)
+        chapters.push_back({seconds(position), seconds(segment.numFrames), "recorded"});
+    return chapters;
 }
 
 void SegmentedOutput::close()

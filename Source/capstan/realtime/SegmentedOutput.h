@@ -66,6 +66,8 @@ private:
     void openSegment();
     void closeSegment(bool clean);
     void writeSidecar(const Segment& segment, bool complete) const;
+    /** The drops as container chapters, between "recorded" ones. */
+    std::vector<Chapter> dropChapters(const Segment& segment) const;
     void fail(const std::string& message);
     /** "mp4", "matroska", "ogg", or the format/extension otherwise. */
     std::string containerFamily() const;
