@@ -45,4 +45,16 @@ std::string formatBytes(int64_t bytes)
     return text;
 }
 
+std::optional<ParsedArguments> parseCommandLine(const ArgumentParser& parser, const std::vector<std::string>& args)
+{
+    ParsedArguments arguments = parser.parse(args);
+    if (arguments.helpRequested())
+    {
+        std::fputs(parser.helpText().c_str(), stdout);
+        return std::nullopt;
+    }
+    applyVerbosity(arguments);
+    return arguments;
+}
+
 } // namespace capstan::cli

@@ -2,7 +2,9 @@
 
 #include "ArgumentParser.h"
 
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace capstan::cli
 {
@@ -14,6 +16,9 @@ void setFfmpegVerbose(bool verbose);
 ArgumentParser& addVerboseFlag(ArgumentParser& parser);
 /** Applies `--verbose` when given. */
 void applyVerbosity(const ParsedArguments& arguments);
+
+/** Parses a command's words: prints its help and returns nothing when --help was asked for, applies --verbose. */
+std::optional<ParsedArguments> parseCommandLine(const ArgumentParser& parser, const std::vector<std::string>& args);
 
 /** Progress and live stats go to stderr only when a person is watching it. */
 bool stderrIsTerminal();

@@ -384,13 +384,10 @@ int runDemoCommand(const std::vector<std::string>& args)
                           "exit code is 1 if any check fails.");
     parser.positional("DIR", "folder for the outputs (created if missing)");
     addVerboseFlag(parser);
-    const auto arguments = parser.parse(args);
-    if (arguments.helpRequested())
-    {
-        std::fputs(parser.helpText().c_str(), stdout);
-        return 0;
-    }
-    applyVerbosity(arguments);
+    const auto parsed = parseCommandLine(parser, args);
+    if (!parsed)
+        return 0; // --help was printed
+    const ParsedArguments& arguments = *parsed;
 
     const fs::path dir = arguments.positional("DIR");
     std::error_code error;

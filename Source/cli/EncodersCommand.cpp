@@ -20,13 +20,10 @@ int runEncodersCommand(const std::vector<std::string>& args)
     ArgumentParser parser("capstan encoders", "List the encoders this FFmpeg build offers: name, kind, long name.");
     parser.flag("audio", "audio encoders only").flag("video", "video encoders only");
     addVerboseFlag(parser);
-    const auto arguments = parser.parse(args);
-    if (arguments.helpRequested())
-    {
-        std::fputs(parser.helpText().c_str(), stdout);
-        return 0;
-    }
-    applyVerbosity(arguments);
+    const auto parsed = parseCommandLine(parser, args);
+    if (!parsed)
+        return 0; // --help was printed
+    const ParsedArguments& arguments = *parsed;
     const bool onlyAudio = arguments.has("audio") && !arguments.has("video");
     const bool onlyVideo = arguments.has("video") && !arguments.has("audio");
 

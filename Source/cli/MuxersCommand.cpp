@@ -22,13 +22,8 @@ int runMuxersCommand(const std::vector<std::string>& args)
                           "takes by default (audio, video), file extensions, long name. Pass the name to "
                           "`capstan encode --format`.");
     addVerboseFlag(parser);
-    const auto arguments = parser.parse(args);
-    if (arguments.helpRequested())
-    {
-        std::fputs(parser.helpText().c_str(), stdout);
-        return 0;
-    }
-    applyVerbosity(arguments);
+    if (!parseCommandLine(parser, args))
+        return 0; // --help was printed
 
     struct Row
     {

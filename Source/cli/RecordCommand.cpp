@@ -103,13 +103,10 @@ int runRecordCommand(const std::vector<std::string>& args)
             "(playable after a crash) and rewritten as an ordinary MP4 after a clean stop.\n"
             "Example: capstan record take.flac take.mp3 --source noise --duration 10 --pace fast");
     addVerboseFlag(parser);
-    const auto arguments = parser.parse(args);
-    if (arguments.helpRequested())
-    {
-        std::fputs(parser.helpText().c_str(), stdout);
-        return 0;
-    }
-    applyVerbosity(arguments);
+    const auto parsed = parseCommandLine(parser, args);
+    if (!parsed)
+        return 0; // --help was printed
+    const ParsedArguments& arguments = *parsed;
 
     RecorderConfig config;
     config.sampleRate = int(arguments.getInt("sample-rate", 1000, 768000).value_or(48000));

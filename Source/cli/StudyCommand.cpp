@@ -38,13 +38,10 @@ ArgumentParser makeParser()
 int runStudyCommand(const std::vector<std::string>& args)
 {
     const ArgumentParser parser = makeParser();
-    const ParsedArguments a = parser.parse(args);
-    if (a.helpRequested())
-    {
-        std::fputs(parser.helpText().c_str(), stdout);
-        return 0;
-    }
-    applyVerbosity(a);
+    const auto parsed = parseCommandLine(parser, args);
+    if (!parsed)
+        return 0; // --help was printed
+    const ParsedArguments& a = *parsed;
     if (a.positional("STUDY") != "slicing")
         throw UsageError("unknown study '" + a.positional("STUDY") + "'; studies: slicing");
     if (!a.has("out"))

@@ -66,13 +66,10 @@ Rational parseFps(const std::string& text)
 int runVisualizeCommand(const std::vector<std::string>& args)
 {
     const ArgumentParser parser = makeParser();
-    const ParsedArguments a = parser.parse(args);
-    if (a.helpRequested())
-    {
-        std::fputs(parser.helpText().c_str(), stdout);
-        return 0;
-    }
-    applyVerbosity(a);
+    const auto parsed = parseCommandLine(parser, args);
+    if (!parsed)
+        return 0; // --help was printed
+    const ParsedArguments& a = *parsed;
 
     const std::string input = a.positional("INPUT");
     const std::string output = a.positional("OUTPUT");
