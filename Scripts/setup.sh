@@ -15,6 +15,8 @@ packages=(
     ffmpeg
     # the Python module (Debian's own interpreter, numpy, pybind11)
     python3 python3-dev python3-numpy pybind11-dev
+    # device capture in tests: a dummy JACK server, reached through ALSA's jack plugin (no sound card needed)
+    jackd2 libasound2-plugins
     # the visualizer's label font (JUCE renders text through FreeType, no display needed)
     fonts-dejavu-core
 )
