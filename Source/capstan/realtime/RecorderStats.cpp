@@ -1,33 +1,13 @@
 #include "RecorderStats.h"
 
+#include "JsonText.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
 
 namespace capstan
 {
-
-namespace
-{
-std::string jsonEscape(const std::string& text)
-{
-    std::string out;
-    for (const char c : text)
-    {
-        if (c == '"' || c == '\\')
-            out += '\\', out += c;
-        else if (static_cast<unsigned char>(c) < 0x20)
-        {
-            char buffer[8];
-            std::snprintf(buffer, sizeof(buffer), "\\u%04x", c);
-            out += buffer;
-        }
-        else
-            out += c;
-    }
-    return out;
-}
-} // namespace
 
 void RecorderStats::addDrop(DropInterval interval) noexcept
 {
@@ -107,7 +87,7 @@ std::string RecorderStats::Snapshot::toJson() const
                   secondsUntilDiskFull, (long long)writeErrors, (long long)segments, (long long)videoFramesWritten,
                   (long long)videoFramesDropped);
     return numbers + std::string("\"drops\":") + dropsJson +
-           ",\"error\":" + (firstError.empty() ? std::string("null") : "\"" + jsonEscape(firstError) + "\"") + "}";
+           ",\"error\":" + (firstError.empty() ? std::string("null") : jsonQuote(firstError)) + "}";
 }
 
 } // namespace capstan

@@ -1,5 +1,7 @@
 #include "SegmentedOutput.h"
 
+#include "JsonText.h"
+
 #include "Mp4Remuxer.h"
 
 #include <algorithm>
@@ -21,24 +23,6 @@ std::string lowerExtension(const std::string& path)
     return ext;
 }
 
-std::string jsonString(const std::string& text)
-{
-    std::string out = "\"";
-    for (const char c : text)
-    {
-        if (c == '"' || c == '\\')
-            out += '\\', out += c;
-        else if (static_cast<unsigned char>(c) < 0x20)
-        {
-            char buffer[8];
-            std::snprintf(buffer, sizeof(buffer), "\\u%04x", c);
-            out += buffer;
-        }
-        else
-            out += c;
-    }
-    return out + "\"";
-}
 } // namespace
 
 SegmentedOutput::SegmentedOutput(const OutputSpec& spec_, int sampleRate_, int numChannels_, const VideoSpec& video_,
@@ -350,7 +334,7 @@ void SegmentedOutput::writeSidecar(const Segment& segment, bool complete) const
 {
     if (!spec.writeSidecar || isUrl)
         return;
-    std::string json = "{\"file\":" + jsonString(segment.path) + ",\"sampleRate\":" + std::to_string(sampleRate) +
+    std::string json = "{\"file\":" + jsonQuote(segment.path) + ",\"sampleRate\":" + std::to_string(sampleRate) +
                        ",\"channels\":" + std::to_string(numChannels) +
                        ",\"timelineStartFrame\":" + std::to_string(segment.startFrame) +
                        ",\"frames\":" + std::to_string(segment.numFrames) +
@@ -364,7 +348,7 @@ void SegmentedOutput::writeSidecar(const Segment& segment, bool complete) const
         json += (i ? "," : "") + std::string("{\"frame\":") + std::to_string(d.position) +
                 ",\"frames\":" + std::to_string(d.numFrames) + seconds + "}";
     }
-    json += "],\"error\":" + (errorMessage.empty() ? std::string("null") : jsonString(errorMessage)) + "}\n";
+    json += "],\"error\":" + (errorMessage.empty() ? std::string("null") : jsonQuote(errorMessage)) + "}\n";
 
     // Written beside the file via a temporary and a rename, so a crash never leaves a half-written sidecar.
     const std::string path = segment.path + ".drops.json";
