@@ -17,6 +17,8 @@ packages=(
     python3 python3-dev python3-numpy pybind11-dev
     # device capture in tests: a dummy JACK server, reached through ALSA's jack plugin (no sound card needed)
     jackd2 libasound2-plugins
+    # JUCE's JACK device type builds against libjack's headers
+    libjack-jackd2-dev
     # the visualizer's label font (JUCE renders text through FreeType, no display needed)
     fonts-dejavu-core
 )

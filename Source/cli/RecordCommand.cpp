@@ -6,12 +6,16 @@
 #include <capstan/media/Error.h>
 #include <capstan/media/MediaReader.h>
 #include <capstan/realtime/CallbackDriver.h>
+#if CAPSTAN_HAVE_DEVICES
+#include <capstan/devices/DeviceInput.h>
+#endif
 
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <thread>
 
 namespace capstan::cli
@@ -69,6 +73,160 @@ void printLive(const RecorderStats::Snapshot& s)
                  formatSeconds(s.secondsUntilDiskFull).c_str());
     std::fflush(stderr);
 }
+
+/** The summary every source ends with: totals, files, drops, --stats-json, output errors. */
+int finishRecording(const ParsedArguments& arguments, const Recorder& recorder, double wall, double stopSeconds)
+{
+    const RecorderConfig& config = recorder.config();
+    const auto stats = recorder.stats();
+    const auto files = recorder.files();
+    const auto errors = recorder.errors();
+    std::printf("recorded %.3f s (%lld frames, %lld callbacks) in %.3f s wall (%.1fx real time), stop took %.1f ms\n",
+                double(stats.framesWritten) / config.sampleRate, (long long)stats.framesWritten,
+                (long long)stats.callbacks, wall,
+                wall > 0 ? double(stats.framesPushed) / config.sampleRate / wall : 0.0, stopSeconds * 1e3);
+    for (const auto& file : files)
+        std::printf("  %s\n", file.c_str());
+    std::printf("written %s, queue high-water %d of %d blocks\n", formatBytes(stats.bytesWritten).c_str(),
+                stats.queueHighWater, stats.queueCapacity);
+    if (stats.droppedFrames > 0)
+        std::printf("warning: dropped %lld frames in %lld interval(s): written as silence, listed in the "
+                    ".drops.json sidecars\n",
+                    (long long)stats.droppedFrames, (long long)stats.dropIntervals);
+
+    if (const auto path = arguments.getOptional("stats-json"))
+    {
+        std::string json = stats.toJson();
+        std::string list = ",\"files\":[";
+        for (size_t i = 0; i < files.size(); ++i)
+        {
+            std::string escaped;
+            for (const char c : files[i])
+                escaped += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+            list += (i ? ",\"" : "\"") + escaped + "\"";
+        }
+        json.insert(json.size() - 1, list + "]");
+        std::ofstream out(*path);
+        out << json << '\n';
+        if (!out)
+            throw Error("--stats-json: cannot write '" + *path + "'");
+    }
+    if (!errors.empty())
+    {
+        for (size_t i = 1; i < errors.size(); ++i)
+            std::fprintf(stderr, "capstan: error: %s\n", errors[i].c_str());
+        throw Error(errors.front());
+    }
+    return 0;
+}
+
+#if CAPSTAN_HAVE_DEVICES
+/** `--source device[:NAME]`: a real input through JUCE (DeviceInput), at the device's own clock and rate. */
+int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, const std::string& source,
+                     int blockFrames)
+{
+    const double duration = parseSeconds(arguments, "duration", -1.0, 0.0, 1e7);
+    std::unique_ptr<DeviceInput> device;
+    try
+    {
+        device = std::make_unique<DeviceInput>(DeviceInput::Request{.name = source.size() > 7 ? source.substr(7) : "",
+                                                                    .sampleRate = config.sampleRate,
+                                                                    .numChannels = config.numChannels,
+                                                                    .blockFrames = blockFrames});
+    }
+    catch (const Error& e)
+    {
+        throw Error("--source " + source + ": " + e.what() + "; use --source tone|noise|file:PATH");
+    }
+
+    if (device->numChannels() != config.numChannels && arguments.getOptional("channels"))
+        throw Error("--channels " + std::to_string(config.numChannels) + ": the device '" + device->deviceName() +
+                    "' opened with " + std::to_string(device->numChannels()) + " input channel(s)");
+    // The device's clock rules: record at the rate and channel count it actually runs at, and say so.
+    std::fprintf(stderr, "capstan: recording from %s '%s': %d Hz, %d channel(s), %d-frame blocks\n",
+                 device->typeName().c_str(), device->deviceName().c_str(), device->sampleRate(), device->numChannels(),
+                 device->blockFrames());
+    if (device->sampleRate() != config.sampleRate)
+        std::fprintf(stderr, "capstan: note: the device runs at %d Hz, not the %d Hz asked: recording at %d Hz\n",
+                     device->sampleRate(), config.sampleRate, device->sampleRate());
+    if (device->numChannels() != config.numChannels)
+        std::fprintf(stderr, "capstan: note: the device has %d input channel(s): recording %d\n", device->numChannels(),
+                     device->numChannels());
+    config.sampleRate = device->sampleRate();
+    config.numChannels = device->numChannels();
+    const int64_t preRollFrames = int64_t(config.preRollSeconds * config.sampleRate + 0.5);
+    const int64_t totalFrames = duration >= 0 ? int64_t(duration * config.sampleRate + 0.5) : -1;
+
+    Recorder recorder(config);
+    interrupted.store(false);
+    auto previousInt = std::signal(SIGINT, onInterrupt);
+    auto previousTerm = std::signal(SIGTERM, onInterrupt);
+    const bool live = stderrIsTerminal();
+    const auto begin = std::chrono::steady_clock::now();
+    std::string failure;
+    try
+    {
+        recorder.arm();
+        if (preRollFrames == 0)
+            recorder.start(); // before the first callback: the file starts with the device's first sample
+        device->start(recorder, totalFrames < 0 ? -1 : preRollFrames + totalFrames);
+
+        // A device that stops delivering (a JACK server gone, a card unplugged) must not leave us waiting forever.
+        constexpr double stallSeconds = 5.0;
+        int64_t lastDelivered = -1;
+        auto lastProgress = std::chrono::steady_clock::now();
+        while (!interrupted.load())
+        {
+            std::this_thread::sleep_for(std::chrono::milliseconds(live ? 100 : 20));
+            const int64_t delivered = device->framesDelivered();
+            if (recorder.state() == Recorder::State::armed && delivered >= preRollFrames)
+                recorder.start(); // latches at the next callback: the pre-roll is at most one device block longer
+            if (totalFrames >= 0 && delivered >= preRollFrames + totalFrames)
+                break;
+            if (device->hasFailed())
+            {
+                failure = "audio input '" + device->deviceName() + "' failed: " + device->failure();
+                break;
+            }
+            const auto now = std::chrono::steady_clock::now();
+            if (delivered != lastDelivered)
+            {
+                lastDelivered = delivered;
+                lastProgress = now;
+            }
+            else if (std::chrono::duration<double>(now - lastProgress).count() > stallSeconds)
+            {
+                failure = "audio input '" + device->deviceName() + "' delivered no audio for " +
+                          std::to_string(int(stallSeconds)) + " s";
+                break;
+            }
+            if (live && recorder.state() == Recorder::State::recording)
+                printLive(recorder.stats());
+        }
+    }
+    catch (...)
+    {
+        device->stop(); // no callback may run into a recorder that is going away
+        std::signal(SIGINT, previousInt);
+        std::signal(SIGTERM, previousTerm);
+        throw;
+    }
+    device->stop();
+    const auto stopBegin = std::chrono::steady_clock::now();
+    recorder.stop();
+    const double stopSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stopBegin).count();
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    std::signal(SIGINT, previousInt);
+    std::signal(SIGTERM, previousTerm);
+    if (live)
+        std::fputc('\n', stderr);
+    const int result = finishRecording(arguments, recorder, wall, stopSeconds);
+    if (!failure.empty())
+        throw Error(failure + "; the recording up to that point is finalized");
+    return result;
+}
+#endif
+
 } // namespace
 
 int runRecordCommand(const std::vector<std::string>& args)
@@ -139,7 +297,7 @@ int runRecordCommand(const std::vector<std::string>& args)
     for (size_t i = 0; i < paths.size(); ++i)
         config.outputs.push_back({.path = paths[i], .encoder = i < encoders.size() ? encoders[i] : std::string()});
 
-    // The source: a device is JUCE's job, and this tool is JUCE-free.
+    // The source: a test signal or file through CallbackDriver, or a device through JUCE (capstan_devices).
     const std::string source = arguments.get("source", "tone");
     TestSignal::Spec signalSpec{.sampleRate = config.sampleRate, .numChannels = config.numChannels};
     if (source == "tone" || source == "noise")
@@ -150,9 +308,17 @@ int runRecordCommand(const std::vector<std::string>& args)
         signalSpec.filePath = source.substr(5);
     }
     else if (source == "device" || source.rfind("device:", 0) == 0)
+    {
+#if CAPSTAN_HAVE_DEVICES
+        if (pacing != CallbackDriver::Pacing::realtime)
+            throw UsageError("--pace: a device source runs at the device's own clock; only realtime applies");
+        return recordFromDevice(arguments, config, source, blockFrames);
+#else
         throw Error("--source " + source +
-                    ": audio device capture is available in the Capstan app and plugin (JUCE audio devices); this "
-                    "command-line tool is JUCE-free and records tone, noise or file:PATH only");
+                    ": this build has no audio device support (capstan_devices, JUCE); use "
+                    "--source tone|noise|file:PATH");
+#endif
+    }
     else
         throw UsageError("--source '" + source + "' is not one of tone, noise, file:PATH, device[:NAME]");
 
@@ -218,46 +384,7 @@ int runRecordCommand(const std::vector<std::string>& args)
     if (audioError)
         std::rethrow_exception(audioError);
 
-    const auto stats = recorder.stats();
-    const auto files = recorder.files();
-    const auto errors = recorder.errors();
-    std::printf("recorded %.3f s (%lld frames, %lld callbacks) in %.3f s wall (%.1fx real time), stop took %.1f ms\n",
-                double(stats.framesWritten) / config.sampleRate, (long long)stats.framesWritten,
-                (long long)stats.callbacks, wall,
-                wall > 0 ? double(stats.framesPushed) / config.sampleRate / wall : 0.0, stopSeconds * 1e3);
-    for (const auto& file : files)
-        std::printf("  %s\n", file.c_str());
-    std::printf("written %s, queue high-water %d of %d blocks\n", formatBytes(stats.bytesWritten).c_str(),
-                stats.queueHighWater, stats.queueCapacity);
-    if (stats.droppedFrames > 0)
-        std::printf("warning: dropped %lld frames in %lld interval(s): written as silence, listed in the "
-                    ".drops.json sidecars\n",
-                    (long long)stats.droppedFrames, (long long)stats.dropIntervals);
-
-    if (const auto path = arguments.getOptional("stats-json"))
-    {
-        std::string json = stats.toJson();
-        std::string list = ",\"files\":[";
-        for (size_t i = 0; i < files.size(); ++i)
-        {
-            std::string escaped;
-            for (const char c : files[i])
-                escaped += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-            list += (i ? ",\"" : "\"") + escaped + "\"";
-        }
-        json.insert(json.size() - 1, list + "]");
-        std::ofstream out(*path);
-        out << json << '\n';
-        if (!out)
-            throw Error("--stats-json: cannot write '" + *path + "'");
-    }
-    if (!errors.empty())
-    {
-        for (size_t i = 1; i < errors.size(); ++i)
-            std::fprintf(stderr, "capstan: error: %s\n", errors[i].c_str());
-        throw Error(errors.front());
-    }
-    return 0;
+    return finishRecording(arguments, recorder, wall, stopSeconds);
 }
 
 } // namespace capstan::cli
