@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <thread>
 
 namespace capstan::cli
@@ -26,9 +27,44 @@ namespace
 constexpr int maxOutputs = 8;
 std::atomic<bool> interrupted{false};
 
+/** Ctrl-C and SIGTERM stop the recording cleanly while it runs; the previous handlers come back on every path. */
+class InterruptGuard
+{
+public:
+    InterruptGuard();
+    ~InterruptGuard();
+    InterruptGuard(const InterruptGuard&) = delete;
+    InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+private:
+    void (*previousInt)(int);
+    void (*previousTerm)(int);
+};
+
+/** Stops the recorder; returns how long finalizing took, in seconds. */
+double stopTimed(Recorder& recorder)
+{
+    const auto stopBegin = std::chrono::steady_clock::now();
+    recorder.stop();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - stopBegin).count();
+}
+
 extern "C" void onInterrupt(int)
 {
     interrupted.store(true); // lock-free atomic: async-signal-safe
+}
+
+InterruptGuard::InterruptGuard()
+{
+    interrupted.store(false);
+    previousInt = std::signal(SIGINT, onInterrupt);
+    previousTerm = std::signal(SIGTERM, onInterrupt);
+}
+
+InterruptGuard::~InterruptGuard()
+{
+    std::signal(SIGINT, previousInt);
+    std::signal(SIGTERM, previousTerm);
 }
 
 double parseSeconds(const ParsedArguments& arguments, const std::string& name, double fallback, double minimum,
@@ -158,9 +194,8 @@ int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, co
     const int64_t totalFrames = duration >= 0 ? int64_t(duration * config.sampleRate + 0.5) : -1;
 
     Recorder recorder(config);
-    interrupted.store(false);
-    auto previousInt = std::signal(SIGINT, onInterrupt);
-    auto previousTerm = std::signal(SIGTERM, onInterrupt);
+    std::optional<InterruptGuard> interruptGuard;
+    interruptGuard.emplace();
     const bool live = stderrIsTerminal();
     const auto begin = std::chrono::steady_clock::now();
     std::string failure;
@@ -207,17 +242,12 @@ int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, co
     catch (...)
     {
         device->stop(); // no callback may run into a recorder that is going away
-        std::signal(SIGINT, previousInt);
-        std::signal(SIGTERM, previousTerm);
         throw;
     }
     device->stop();
-    const auto stopBegin = std::chrono::steady_clock::now();
-    recorder.stop();
-    const double stopSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stopBegin).count();
+    const double stopSeconds = stopTimed(recorder);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-    std::signal(SIGINT, previousInt);
-    std::signal(SIGTERM, previousTerm);
+    interruptGuard.reset();
     if (live)
         std::fputc('\n', stderr);
     const int result = finishRecording(arguments, recorder, wall, stopSeconds);
@@ -340,9 +370,8 @@ int runRecordCommand(const std::vector<std::string>& args)
     Recorder recorder(config);
     CallbackDriver driver(signal, {.blockFrames = blockFrames, .pacing = pacing});
 
-    interrupted.store(false);
-    auto previousInt = std::signal(SIGINT, onInterrupt);
-    auto previousTerm = std::signal(SIGTERM, onInterrupt);
+    std::optional<InterruptGuard> interruptGuard;
+    interruptGuard.emplace();
     const bool live = stderrIsTerminal();
     const auto begin = std::chrono::steady_clock::now();
 
@@ -373,12 +402,9 @@ int runRecordCommand(const std::vector<std::string>& args)
             printLive(recorder.stats());
     }
     audioThread.join();
-    const auto stopBegin = std::chrono::steady_clock::now();
-    recorder.stop();
-    const double stopSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stopBegin).count();
+    const double stopSeconds = stopTimed(recorder);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-    std::signal(SIGINT, previousInt);
-    std::signal(SIGTERM, previousTerm);
+    interruptGuard.reset();
     if (live)
         std::fputc('\n', stderr);
     if (audioError)
