@@ -6,14 +6,19 @@
 #include <capstan/media/Error.h>
 #include <capstan/media/MediaReader.h>
 #include <capstan/realtime/CallbackDriver.h>
+#include <capstan/visual/LiveSpectrumVideo.h>
 #if CAPSTAN_HAVE_DEVICES
 #include <capstan/devices/DeviceInput.h>
 #endif
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -110,6 +115,112 @@ void printLive(const RecorderStats::Snapshot& s)
     std::fflush(stderr);
 }
 
+/** `--visualize [WxH]`: the option takes an optional value, which ArgumentParser does not know; a bare
+    `--visualize` becomes `--visualize=320x240`. */
+std::vector<std::string> expandVisualizeFlag(const std::vector<std::string>& args)
+{
+    const auto isSize = [](const std::string& text)
+    {
+        const auto x = text.find('x');
+        const auto digits = [](std::string_view part)
+        { return !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return std::isdigit(c) != 0; }); };
+        return x != std::string::npos && digits(std::string_view(text).substr(0, x)) &&
+               digits(std::string_view(text).substr(x + 1));
+    };
+    std::vector<std::string> result;
+    for (size_t i = 0; i < args.size(); ++i)
+    {
+        if (args[i] == "--")
+        {
+            result.insert(result.end(), args.begin() + long(i), args.end());
+            break;
+        }
+        if (args[i] != "--visualize")
+            result.push_back(args[i]);
+        else if (i + 1 < args.size() && isSize(args[i + 1]))
+            result.push_back("--visualize=" + args[++i]);
+        else
+            result.push_back("--visualize=320x240");
+    }
+    return result;
+}
+
+/** --visualize: the recorder's video stream (bgra in, H.264 out), carried by the outputs whose container takes
+    video; audio-only outputs stay audio-only. */
+void configureVisualize(const ParsedArguments& arguments, RecorderConfig& config)
+{
+    const auto size = arguments.getOptional("visualize");
+    if (!size)
+    {
+        if (arguments.getOptional("fps"))
+            throw UsageError("--fps sets the --visualize video's frame rate; add --visualize");
+        return;
+    }
+    int width = 0, height = 0;
+    char extra = 0;
+    if (std::sscanf(size->c_str(), "%dx%d%c", &width, &height, &extra) != 2 || width < 16 || height < 16 ||
+        width > 7680 || height > 7680 || width % 2 != 0 || height % 2 != 0)
+        throw UsageError("--visualize takes WxH with even sides from 16 to 7680 (yuv420p video), e.g. 320x240, got '" +
+                         *size + "'");
+    const std::string fpsText = arguments.get("fps", "20");
+    Rational fps;
+    try
+    {
+        fps = parseRational(fpsText);
+    }
+    catch (const Error&)
+    {
+        fps = {};
+    }
+    if (!fps.isValid() || fps.toDouble() > 240.0)
+        throw UsageError("--fps takes a positive frame rate up to 240, e.g. 20, 25 or 30000/1001, got '" + fpsText +
+                         "'");
+    config.video = {.enabled = true,
+                    .width = width,
+                    .height = height,
+                    .frameRate = fps,
+                    .format = PixelFormat::bgra,
+                    .encoder = "libx264",
+                    .encoderFormat = "yuv420p",
+                    // No B-frames (zerolatency): frames leave the encoder as they come, and the first is at pts 0
+                    // also in a fragmented (crash-safe) MP4, which has no edit list to hide a reordering delay.
+                    .encoderOptions = {{"preset", "veryfast"}, {"tune", "zerolatency"}},
+                    .queueFrames = std::clamp(int(std::ceil(fps.toDouble())), 8, 64)};
+    bool any = false;
+    for (auto& output : config.outputs)
+    {
+        std::string extension = std::filesystem::path(output.path).extension().string();
+        std::transform(extension.begin(), extension.end(), extension.begin(),
+                       [](char c) { return char(std::tolower(static_cast<unsigned char>(c))); });
+        output.withVideo = extension == ".mp4" || extension == ".mkv" || extension == ".mov";
+        any = any || output.withVideo;
+    }
+    if (!any)
+        throw UsageError("--visualize needs an output whose container takes video (.mp4, .mkv or .mov)");
+}
+
+/** The live spectrum video for --visualize (null without it); start() it before the recorder is armed. */
+std::unique_ptr<LiveSpectrumVideo> makeLiveVideo(Recorder& recorder)
+{
+    const VideoSpec& video = recorder.config().video;
+    if (!video.enabled)
+        return nullptr;
+    return std::make_unique<LiveSpectrumVideo>(
+        recorder, SpectrumVisualizerConfig{.frameRate = video.frameRate, .width = video.width, .height = video.height});
+}
+
+void printLiveVideo(const LiveSpectrumVideo* liveVideo)
+{
+    if (liveVideo == nullptr)
+        return;
+    std::printf("video: %lld spectrum frames", (long long)liveVideo->videoFramesPushed());
+    if (liveVideo->framesLost() > 0)
+        std::printf(", %lld audio frames missed by the picture (drawn as silence)", (long long)liveVideo->framesLost());
+    if (liveVideo->videoFramesRejected() > 0)
+        std::printf(", %lld frames refused by the recorder", (long long)liveVideo->videoFramesRejected());
+    std::printf("\n");
+}
+
 /** The summary every source ends with: totals, files, drops, --stats-json, output errors. */
 int finishRecording(const ParsedArguments& arguments, const Recorder& recorder, double wall, double stopSeconds)
 {
@@ -194,6 +305,7 @@ int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, co
     const int64_t totalFrames = duration >= 0 ? int64_t(duration * config.sampleRate + 0.5) : -1;
 
     Recorder recorder(config);
+    const auto liveVideo = makeLiveVideo(recorder);
     std::optional<InterruptGuard> interruptGuard;
     interruptGuard.emplace();
     const bool live = stderrIsTerminal();
@@ -201,6 +313,8 @@ int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, co
     std::string failure;
     try
     {
+        if (liveVideo)
+            liveVideo->start(); // taps the device callback through the recorder
         recorder.arm();
         if (preRollFrames == 0)
             recorder.start(); // before the first callback: the file starts with the device's first sample
@@ -245,11 +359,14 @@ int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, co
         throw;
     }
     device->stop();
+    if (liveVideo)
+        liveVideo->stop(); // the last frames, before the recorder closes the files
     const double stopSeconds = stopTimed(recorder);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     interruptGuard.reset();
     if (live)
         std::fputc('\n', stderr);
+    printLiveVideo(liveVideo.get());
     const int result = finishRecording(arguments, recorder, wall, stopSeconds);
     if (!failure.empty())
         throw Error(failure + "; the recording up to that point is finalized");
@@ -285,13 +402,18 @@ int runRecordCommand(const std::vector<std::string>& args)
         .option("encoder", "E",
                 "audio encoder for the outputs in order (repeat: first for OUTPUT, next for OUTPUT2, ...)", true)
         .option("stats-json", "PATH", "write the final stats (and the files written) as JSON")
+        .option("visualize", "WxH",
+                "also record a live spectrum video (default 320x240; H.264) into the outputs whose container takes "
+                "video (.mp4, .mkv, .mov); audio-only outputs stay audio-only")
+        .option("fps", "R", "frame rate of the --visualize video, e.g. 20 or 30000/1001 (default 20)")
         .epilog(
             "Dropped audio (encoders or disk too slow for queue-seconds) is written as silence so the timeline stays "
             "aligned, and listed in NAME.EXT.drops.json beside each file. MP4 is fragmented while recording "
             "(playable after a crash) and rewritten as an ordinary MP4 after a clean stop.\n"
-            "Example: capstan record take.flac take.mp3 --source noise --duration 10 --pace fast");
+            "Example: capstan record take.flac take.mp3 --source noise --duration 10 --pace fast\n"
+            "Example: capstan record take.mp4 --visualize --duration 10");
     addVerboseFlag(parser);
-    const auto parsed = parseCommandLine(parser, args);
+    const auto parsed = parseCommandLine(parser, expandVisualizeFlag(args));
     if (!parsed)
         return 0; // --help was printed
     const ParsedArguments& arguments = *parsed;
@@ -326,6 +448,7 @@ int runRecordCommand(const std::vector<std::string>& args)
                          std::to_string(paths.size()) + " output(s)");
     for (size_t i = 0; i < paths.size(); ++i)
         config.outputs.push_back({.path = paths[i], .encoder = i < encoders.size() ? encoders[i] : std::string()});
+    configureVisualize(arguments, config);
 
     // The source: a test signal or file through CallbackDriver, or a device through JUCE (capstan_devices).
     const std::string source = arguments.get("source", "tone");
@@ -369,6 +492,28 @@ int runRecordCommand(const std::vector<std::string>& args)
 
     Recorder recorder(config);
     CallbackDriver driver(signal, {.blockFrames = blockFrames, .pacing = pacing});
+    const auto liveVideo = makeLiveVideo(recorder);
+    if (liveVideo)
+        liveVideo->start(); // taps the driver's callbacks through the recorder
+    // With no clock the driver would outrun the drawing and the picture would miss audio: run it in chunks and let
+    // the drawing catch up in between (a sound card's clock needs no such help).
+    const auto runDriver = [&](int64_t numFrames)
+    {
+        if (!liveVideo || pacing == CallbackDriver::Pacing::realtime || numFrames < 0)
+        {
+            driver.run(recorder, numFrames, &interrupted);
+            return;
+        }
+        const int64_t chunk = std::max<int64_t>(blockFrames, config.sampleRate / 4 / blockFrames * blockFrames);
+        for (int64_t done = 0; done < numFrames && !interrupted.load();)
+        {
+            while (liveVideo->backlogFrames() > liveVideo->backlogCapacityFrames() / 2)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            const int64_t n = std::min(chunk, numFrames - done);
+            driver.run(recorder, n, &interrupted);
+            done += n;
+        }
+    };
 
     std::optional<InterruptGuard> interruptGuard;
     interruptGuard.emplace();
@@ -385,9 +530,9 @@ int runRecordCommand(const std::vector<std::string>& args)
             try
             {
                 if (config.preRollSeconds > 0)
-                    driver.run(recorder, int64_t(config.preRollSeconds * config.sampleRate + 0.5), &interrupted);
+                    runDriver(int64_t(config.preRollSeconds * config.sampleRate + 0.5));
                 recorder.start();
-                driver.run(recorder, totalFrames, &interrupted);
+                runDriver(totalFrames);
             }
             catch (...)
             {
@@ -402,6 +547,8 @@ int runRecordCommand(const std::vector<std::string>& args)
             printLive(recorder.stats());
     }
     audioThread.join();
+    if (liveVideo)
+        liveVideo->stop(); // the last frames, before the recorder closes the files
     const double stopSeconds = stopTimed(recorder);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     interruptGuard.reset();
@@ -410,6 +557,7 @@ int runRecordCommand(const std::vector<std::string>& args)
     if (audioError)
         std::rethrow_exception(audioError);
 
+    printLiveVideo(liveVideo.get());
     return finishRecording(arguments, recorder, wall, stopSeconds);
 }
 

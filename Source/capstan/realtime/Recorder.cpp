@@ -289,6 +289,8 @@ void Recorder::pushAudio(const float* const* channels, int numChannels, int numF
         audio.recording = true;
         context.recordStart.store(audio.clock, std::memory_order_release);
     }
+    if (AudioTap* tap = audioTap.load(std::memory_order_acquire))
+        tap->tap(channels, numChannels, numFrames);
     if (numChannels != cfg.numChannels)
         stats.channelMismatches.store(stats.channelMismatches.load(std::memory_order_relaxed) + 1,
                                       std::memory_order_relaxed);
@@ -333,6 +335,23 @@ void Recorder::pushAudio(const float* const* channels, int numChannels, int numF
 
 bool Recorder::pushVideoFrame(const uint8_t* data, size_t numBytes) noexcept
 {
+    return pushVideo(data, numBytes, -1);
+}
+
+bool Recorder::pushVideoFrame(const uint8_t* data, size_t numBytes, int64_t samplePosition) noexcept
+{
+    if (samplePosition < 0)
+    {
+        if (videoFree)
+            recorderStats.videoFramesDropped.fetch_add(1, std::memory_order_relaxed);
+        return false;
+    }
+    return pushVideo(data, numBytes, samplePosition);
+}
+
+/** A negative position stamps the frame with the audio clock now. */
+bool Recorder::pushVideo(const uint8_t* data, size_t numBytes, int64_t samplePosition) noexcept
+{
     if (!videoFree)
         return false;
     activeVideoPushers.fetch_add(1, std::memory_order_seq_cst);
@@ -346,7 +365,8 @@ bool Recorder::pushVideoFrame(const uint8_t* data, size_t numBytes) noexcept
             CAPSTAN_TSAN_ACQUIRE(frame);
             std::memcpy(frame->data, data, numBytes);
             frame->numBytes = numBytes;
-            frame->position = recorderStats.framesPushed.load(std::memory_order_acquire);
+            frame->position =
+                samplePosition >= 0 ? samplePosition : recorderStats.framesPushed.load(std::memory_order_acquire);
             CAPSTAN_TSAN_RELEASE(frame);
             accepted = videoQueue->try_enqueue(frame); // capacity == pool size: never fails
         }

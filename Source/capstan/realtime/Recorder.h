@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AudioBlock.h"
+#include "AudioTap.h"
 #include "BlockPool.h"
 #include "EncoderThread.h"
 #include "RecorderConfig.h"
@@ -76,6 +77,21 @@ public:
         audio sample clock. False (and counted) when the queue is full, the size is wrong, or not recording. */
     bool pushVideoFrame(const uint8_t* data, size_t numBytes) noexcept;
 
+    /** The same, for a frame whose time the producer knows: `samplePosition` on the audio sample clock (the count of
+        frames pushAudio() has taken since arm(), the clock that stats().framesPushed reads). A producer that draws
+        from the audio (a visualizer) delivers its frames late, so the push time would misplace them. In each file
+        the frame gets index llround((samplePosition - segment start) * frameRate / sampleRate), hence at
+        fps < sampleRate / 2 the frame whose time is i / fps, pushed at floor(i * sampleRate / fps) from the
+        recording's first sample, lands at exactly pts i / fps. Positions must increase (a frame at or before the
+        previous index is dropped); a frame ahead of the audio waits in the queue until that audio is written.
+        False (and counted) as above, or for a negative position. */
+    bool pushVideoFrame(const uint8_t* data, size_t numBytes, int64_t samplePosition) noexcept;
+
+    /** Control thread, before arm() (and before any audio thread runs): an observer that pushAudio() passes every
+        callback's audio to, on the audio thread, while armed or recording, so its frame count follows the audio
+        sample clock (see AudioTap). Null removes it. Used by LiveSpectrumVideo. */
+    void setAudioTap(AudioTap* tap) noexcept { audioTap.store(tap, std::memory_order_release); }
+
     State state() const noexcept { return currentState.load(std::memory_order_acquire); }
     RecorderStats::Snapshot stats() const { return recorderStats.snapshot(); }
     /** Files written (every segment of every output, in order); complete after stop(). */
@@ -94,6 +110,7 @@ public:
     void setEncoderStalledForTesting(bool stalled) noexcept;
 
 private:
+    bool pushVideo(const uint8_t* data, size_t numBytes, int64_t samplePosition) noexcept;
     void enqueueCurrent() noexcept;
     void noteDrop(int64_t position, int64_t numFrames) noexcept;
     void waitForPushers() const;
@@ -103,6 +120,7 @@ private:
     std::atomic<State> currentState{State::idle};
     std::atomic<int> activePushers{0};
     std::atomic<int> activeVideoPushers{0};
+    std::atomic<AudioTap*> audioTap{nullptr};
     RecorderStats recorderStats;
 
     std::unique_ptr<BlockPool> pool;

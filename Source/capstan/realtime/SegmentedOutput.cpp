@@ -127,6 +127,11 @@ void SegmentedOutput::openSegment()
             // Fragments every 0.5 s with an empty moov up front: a killed recording stays playable.
             options.push_back({"movflags", "+frag_keyframe+empty_moov+default_base_moof"});
             options.push_back({"frag_duration", "500000"});
+            // Fragmented mp4 defaults to avoid_negative_ts=make_zero without edit lists: a video stream whose first
+            // packet reaches the muxer before AAC's negative (priming) timestamps misses the shift the audio gets,
+            // and its frames after the first land 1024 samples late. make_non_negative keeps them at i / fps.
+            if (withVideo && !hasOption("avoid_negative_ts"))
+                options.push_back({"avoid_negative_ts", "make_non_negative"});
         }
         // Matroska and Ogg hold a cluster/page in memory until it is complete (5 s / 1 s by default): keep them
         // short so that what reaches the disk at each periodic flush is at most about half a second old.

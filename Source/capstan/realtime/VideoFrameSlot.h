@@ -11,7 +11,7 @@ struct VideoFrameSlot
 {
     uint8_t* data = nullptr;
     size_t numBytes = 0;
-    int64_t position = 0; ///< audio sample clock when the frame was pushed: its presentation time
+    int64_t position = 0; ///< its presentation time on the audio sample clock (given, or the clock at push time)
 };
 
 } // namespace capstan
