@@ -13,22 +13,6 @@ using namespace capstan::test;
 
 namespace
 {
-ProcessResult capstanRun(const std::vector<std::string>& args)
-{
-    std::vector<std::string> argv{CAPSTAN_CLI_PATH};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return runProcess(argv);
-}
-
-void runFfmpeg(const std::vector<std::string>& args)
-{
-    std::vector<std::string> argv{"ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    const auto result = runProcess(argv);
-    INFO(result.err);
-    REQUIRE(result.exitCode == 0);
-}
-
 /** 2 s of 48 kHz stereo s16: a sine left, a chirp right. */
 fs::path makeWav(const TestDir& dir)
 {
@@ -74,7 +58,7 @@ TEST_CASE("capstan encode: wav to flac is bit-exact", "[cli]")
     TestDir dir;
     const auto wav = makeWav(dir);
     const auto flac = dir.file("out.flac");
-    requireSuccess(capstanRun({"encode", wav.string(), flac.string()}));
+    requireSuccess(runCapstan({"encode", wav.string(), flac.string()}));
     const auto stream = probeStream(flac, "a:0");
     CHECK(stream.text("codec_name") == "flac");
     CHECK(stream.integer("sample_rate") == 48000);
@@ -105,7 +89,7 @@ TEST_CASE("capstan encode: lossy audio decodes to the input's rate, channels and
         CAPTURE(c.file);
         std::vector<std::string> args{"encode", wav.string(), dir.file(c.file).string()};
         args.insert(args.end(), c.extra.begin(), c.extra.end());
-        requireSuccess(capstanRun(args));
+        requireSuccess(runCapstan(args));
         const auto stream = probeStream(dir.file(c.file), "a:0");
         CHECK(stream.text("codec_name") == c.codec);
         CHECK(stream.integer("sample_rate") == c.sampleRate);
@@ -124,7 +108,7 @@ TEST_CASE("capstan encode: audio + video into mp4 keeps every frame, in time", "
     TestDir dir;
     const auto input = makeAudioVideo(dir);
     const auto mp4 = dir.file("out.mp4");
-    requireSuccess(capstanRun({"encode", input.string(), mp4.string(), "--encoder", "aac", "--video-encoder", "libx264",
+    requireSuccess(runCapstan({"encode", input.string(), mp4.string(), "--encoder", "aac", "--video-encoder", "libx264",
                                "--video-option", "preset=veryfast"}));
     CHECK(probeStreamCounts(mp4) == std::map<std::string, int>{{"audio", 1}, {"video", 1}});
     const auto video = probeStream(mp4, "v:0", true);
@@ -160,7 +144,7 @@ TEST_CASE("capstan encode: audio that starts after the video keeps its offset", 
                input.string()});
     const auto out = dir.file("out.mkv");
     requireSuccess(
-        capstanRun({"encode", input.string(), out.string(), "--encoder", "flac", "--video-encoder", "ffv1"}));
+        runCapstan({"encode", input.string(), out.string(), "--encoder", "flac", "--video-encoder", "ffv1"}));
 
     // The audio track starts with the video, holds 0.5 s of silence, then the 2.5 s tone.
     const auto samples = decodeAudio<int16_t>(out, {"-ac", "1"});
@@ -198,7 +182,7 @@ TEST_CASE("capstan encode: --chunk-frames 1, 7 and 4096 give byte-identical file
             const auto out = dir.file("chunk" + chunk + "." + c.extension);
             std::vector<std::string> args{"encode", c.input.string(), out.string(), "--chunk-frames", chunk};
             args.insert(args.end(), c.extra.begin(), c.extra.end());
-            requireSuccess(capstanRun(args));
+            requireSuccess(runCapstan(args));
             outputs.push_back(readFileBytes(out));
         }
         REQUIRE(outputs[0].size() > 1000);
@@ -212,7 +196,7 @@ TEST_CASE("capstan encode: '-' writes to standard output", "[cli]")
     REQUIRE(haveFfmpegTools());
     TestDir dir;
     const auto wav = makeWav(dir);
-    const auto result = capstanRun({"encode", wav.string(), "-", "--format", "flac"});
+    const auto result = runCapstan({"encode", wav.string(), "-", "--format", "flac"});
     requireSuccess(result);
     const auto piped = dir.file("piped.flac");
     writeFileBytes(piped, std::span(reinterpret_cast<const uint8_t*>(result.out.data()), result.out.size()));
@@ -225,12 +209,12 @@ TEST_CASE("capstan encode: options reach the right stream and muxer", "[cli]")
     TestDir dir;
     const auto wav = makeWav(dir);
     const auto out = dir.file("tagged.mp3");
-    requireSuccess(capstanRun({"encode", wav.string(), out.string(), "--option", "joint_stereo=0", "--filter",
+    requireSuccess(runCapstan({"encode", wav.string(), out.string(), "--option", "joint_stereo=0", "--filter",
                                "volume=0.5", "--metadata", "title=Take 1", "--format-option", "id3v2_version=3"}));
     CHECK(probeFormat(out).text("TAG:title") == "Take 1");
     // volume=0.5 halves the level: compare against an encode without the filter.
     const auto plain = dir.file("plain.mp3");
-    requireSuccess(capstanRun({"encode", wav.string(), plain.string()}));
+    requireSuccess(runCapstan({"encode", wav.string(), plain.string()}));
     const double ratio = rms(decodeAudio<float>(out)) / rms(decodeAudio<float>(plain));
     CHECK(ratio == Approx(0.5).margin(0.02));
 }
@@ -245,53 +229,53 @@ TEST_CASE("capstan: errors are one line and a non-zero exit code", "[cli][errors
     SECTION("missing input file")
     {
         const auto missing = dir.file("missing.wav").string();
-        checkOneLineError(capstanRun({"encode", missing, out}), 1, missing);
+        checkOneLineError(runCapstan({"encode", missing, out}), 1, missing);
     }
     SECTION("unknown encoder")
     {
-        checkOneLineError(capstanRun({"encode", wav.string(), out, "--encoder", "nosuchcodec"}), 1,
+        checkOneLineError(runCapstan({"encode", wav.string(), out, "--encoder", "nosuchcodec"}), 1,
                           "unknown encoder 'nosuchcodec'");
     }
     SECTION("option the encoder does not know")
     {
-        checkOneLineError(capstanRun({"encode", wav.string(), out, "--option", "nosuchoption=1"}), 1, "'nosuchoption'");
+        checkOneLineError(runCapstan({"encode", wav.string(), out, "--option", "nosuchoption=1"}), 1, "'nosuchoption'");
     }
     SECTION("--option without KEY=VALUE")
     {
-        checkOneLineError(capstanRun({"encode", wav.string(), out, "--option", "novalue"}), 2, "KEY=VALUE");
+        checkOneLineError(runCapstan({"encode", wav.string(), out, "--option", "novalue"}), 2, "KEY=VALUE");
     }
     SECTION("'-' without --format")
     {
-        checkOneLineError(capstanRun({"encode", wav.string(), "-"}), 2, "needs --format");
+        checkOneLineError(runCapstan({"encode", wav.string(), "-"}), 2, "needs --format");
     }
     SECTION("unknown command")
     {
-        checkOneLineError(capstanRun({"frobnicate"}), 2, "unknown command 'frobnicate'");
+        checkOneLineError(runCapstan({"frobnicate"}), 2, "unknown command 'frobnicate'");
     }
     SECTION("unknown option")
     {
-        checkOneLineError(capstanRun({"encode", wav.string(), out, "--frobnicate"}), 2, "'--frobnicate'");
+        checkOneLineError(runCapstan({"encode", wav.string(), out, "--frobnicate"}), 2, "'--frobnicate'");
     }
     SECTION("missing argument")
     {
-        checkOneLineError(capstanRun({"encode", wav.string()}), 2, "needs OUTPUT");
+        checkOneLineError(runCapstan({"encode", wav.string()}), 2, "needs OUTPUT");
     }
     SECTION("bad chunk size")
     {
-        checkOneLineError(capstanRun({"encode", wav.string(), out, "--chunk-frames", "0"}), 2, "--chunk-frames");
+        checkOneLineError(runCapstan({"encode", wav.string(), out, "--chunk-frames", "0"}), 2, "--chunk-frames");
     }
     SECTION("video option without video")
     {
-        checkOneLineError(capstanRun({"encode", wav.string(), out, "--video-option", "preset=fast"}), 2,
+        checkOneLineError(runCapstan({"encode", wav.string(), out, "--video-option", "preset=fast"}), 2,
                           "no video is encoded");
     }
     SECTION("unwritable destination")
     {
-        checkOneLineError(capstanRun({"encode", wav.string(), "/nonexistent-dir/out.mp3"}), 1, "/nonexistent-dir");
+        checkOneLineError(runCapstan({"encode", wav.string(), "/nonexistent-dir/out.mp3"}), 1, "/nonexistent-dir");
     }
     SECTION("bad filter: FFmpeg's own error line is folded into ours")
     {
-        checkOneLineError(capstanRun({"encode", wav.string(), out, "--filter", "nosuchfilter"}), 1, "nosuchfilter");
+        checkOneLineError(runCapstan({"encode", wav.string(), out, "--filter", "nosuchfilter"}), 1, "nosuchfilter");
     }
 }
 
@@ -304,13 +288,13 @@ TEST_CASE("capstan: --help on every command", "[cli]")
                                                  {"demo", "-h"}})
     {
         CAPTURE(args);
-        const auto result = capstanRun(args);
+        const auto result = runCapstan(args);
         CHECK(result.exitCode == 0);
         CHECK(result.out.rfind("usage: capstan", 0) == 0);
         CHECK(result.err.empty());
     }
     // The encode help says which options go to which stream.
-    CHECK_THAT(capstanRun({"encode", "--help"}).out, Catch::Contains("--video-option") && Catch::Contains("AUDIO"));
+    CHECK_THAT(runCapstan({"encode", "--help"}).out, Catch::Contains("--video-option") && Catch::Contains("AUDIO"));
 }
 
 TEST_CASE("capstan encoders and muxers list this FFmpeg build", "[cli]")
@@ -334,7 +318,7 @@ TEST_CASE("capstan encoders and muxers list this FFmpeg build", "[cli]")
         return rows;
     };
 
-    const auto encoders = capstanRun({"encoders"});
+    const auto encoders = runCapstan({"encoders"});
     REQUIRE(encoders.exitCode == 0);
     CHECK(encoders.out.rfind("NAME", 0) == 0);
     const auto encoderRows = table(encoders.out);
@@ -345,7 +329,7 @@ TEST_CASE("capstan encoders and muxers list this FFmpeg build", "[cli]")
     CHECK(encoderRows.at("libx264")[1] == "video");
     CHECK(encoderRows.count("flac") == 1);
 
-    const auto audioOnly = table(capstanRun({"encoders", "--audio"}).out);
+    const auto audioOnly = table(runCapstan({"encoders", "--audio"}).out);
     CHECK(audioOnly.size() > 10);
     for (const auto& [name, columns] : audioOnly)
     {
@@ -353,7 +337,7 @@ TEST_CASE("capstan encoders and muxers list this FFmpeg build", "[cli]")
         CHECK(columns[1] == "audio");
     }
 
-    const auto muxers = capstanRun({"muxers"});
+    const auto muxers = runCapstan({"muxers"});
     REQUIRE(muxers.exitCode == 0);
     const auto muxerRows = table(muxers.out);
     REQUIRE(muxerRows.count("mp4") == 1);
@@ -366,7 +350,7 @@ TEST_CASE("capstan demo writes and checks every example", "[cli][demo]")
 {
     REQUIRE(haveFfmpegTools());
     TestDir dir;
-    const auto result = capstanRun({"demo", dir.path().string()});
+    const auto result = runCapstan({"demo", dir.path().string()});
     INFO(result.out << result.err);
     REQUIRE(result.exitCode == 0);
     for (const std::string file : {"a_wav_8k_stereo.wav", "b_memory.mp3", "c_still.png", "d_video.mp4",

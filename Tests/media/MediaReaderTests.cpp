@@ -14,15 +14,6 @@ using namespace capstan::test;
 
 namespace
 {
-void runFfmpeg(const std::vector<std::string>& args)
-{
-    std::vector<std::string> argv{"ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    const auto result = runProcess(argv);
-    INFO(result.err);
-    REQUIRE(result.exitCode == 0);
-}
-
 /** 1.5 s of 48 kHz stereo s16 (440 Hz left, 660 Hz right). */
 fs::path makeStereoWav(const TestDir& dir)
 {

@@ -760,6 +760,44 @@ std::vector<ProbedChapter> probeChapters(const fs::path& file)
     return chapters;
 }
 
+ProcessResult runCapstan(const std::vector<std::string>& args)
+{
+    std::vector<std::string> argv{CAPSTAN_CLI_PATH};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return runProcess(argv);
+}
+
+void runFfmpeg(const std::vector<std::string>& args)
+{
+    std::vector<std::string> argv{"ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto result = runProcess(argv);
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+}
+
+VideoTiming probeVideoTiming(const fs::path& file)
+{
+    VideoTiming timing;
+    const auto tb = runProcess({"ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=time_base",
+                                "-of", "default=nw=1:nk=1", file.string()});
+    REQUIRE(tb.exitCode == 0);
+    char slash = 0;
+    std::istringstream(tb.out) >> timing.timeBaseNum >> slash >> timing.timeBaseDen;
+    REQUIRE(timing.timeBaseNum > 0);
+    const auto frames = runProcess({"ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pts",
+                                    "-of", "csv=p=0", file.string()});
+    REQUIRE(frames.exitCode == 0);
+    std::istringstream lines(frames.out);
+    for (std::string line; std::getline(lines, line);)
+    {
+        line = line.substr(0, line.find(',')); // side data may follow
+        if (!line.empty())
+            timing.pts.push_back(std::stoll(line));
+    }
+    return timing;
+}
+
 std::map<std::string, int> probeStreamCounts(const fs::path& file)
 {
     const std::string out =

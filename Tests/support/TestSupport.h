@@ -239,6 +239,20 @@ struct ProbedChapter
 };
 std::vector<ProbedChapter> probeChapters(const fs::path& file);
 
+/** Runs the built `capstan` tool (CAPSTAN_CLI_PATH) with `args`. */
+ProcessResult runCapstan(const std::vector<std::string>& args);
+
+/** Runs the ffmpeg CLI quietly with `args` (e.g. to make an input file); REQUIREs success, shows stderr if not. */
+void runFfmpeg(const std::vector<std::string>& args);
+
+/** The first video stream's time base and every decoded frame's pts in it: exact, for i / fps checks in integers. */
+struct VideoTiming
+{
+    int64_t timeBaseNum = 0, timeBaseDen = 1;
+    std::vector<int64_t> pts;
+};
+VideoTiming probeVideoTiming(const fs::path& file);
+
 /** Number of streams of each kind: {"audio": n, "video": m}. */
 std::map<std::string, int> probeStreamCounts(const fs::path& file);
 

@@ -19,41 +19,6 @@ using namespace capstan::test;
 
 namespace
 {
-ProcessResult capstanRun(const std::vector<std::string>& args)
-{
-    std::vector<std::string> argv{CAPSTAN_CLI_PATH};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return runProcess(argv);
-}
-
-struct VideoTiming
-{
-    int64_t timeBaseNum = 0, timeBaseDen = 1;
-    std::vector<int64_t> pts; ///< per decoded frame, in the stream's time base
-};
-
-VideoTiming probeVideoTiming(const fs::path& file)
-{
-    VideoTiming timing;
-    const auto tb = runProcess({"ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=time_base",
-                                "-of", "default=nw=1:nk=1", file.string()});
-    REQUIRE(tb.exitCode == 0);
-    char slash = 0;
-    std::istringstream(tb.out) >> timing.timeBaseNum >> slash >> timing.timeBaseDen;
-    REQUIRE(timing.timeBaseNum > 0);
-    const auto frames = runProcess({"ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pts",
-                                    "-of", "csv=p=0", file.string()});
-    REQUIRE(frames.exitCode == 0);
-    std::istringstream lines(frames.out);
-    for (std::string line; std::getline(lines, line);)
-    {
-        line = line.substr(0, line.find(',')); // side data may follow
-        if (!line.empty())
-            timing.pts.push_back(std::stoll(line));
-    }
-    return timing;
-}
-
 /** Checks a `capstan record --visualize` output: frame count, exact times, lengths, and a drawn picture. */
 void checkLiveVisualization(const fs::path& output, double seconds, Rational fps, int width, int height)
 {
@@ -103,7 +68,7 @@ TEST_CASE("capstan record --visualize records the live spectrum video with the a
     const TestDir dir;
     const auto output = dir.file("take.mp4");
     const auto flac = dir.file("take.flac");
-    const auto result = capstanRun({"record", output.string(), flac.string(), "--visualize", "--duration", "3",
+    const auto result = runCapstan({"record", output.string(), flac.string(), "--visualize", "--duration", "3",
                                     "--pace", "fast", "--source", "tone"});
     INFO(result.out);
     INFO(result.err);
@@ -122,7 +87,7 @@ TEST_CASE("capstan record --visualize in real time, other size and frame rate", 
     REQUIRE(haveFfmpegTools());
     const TestDir dir;
     const auto output = dir.file("take.mp4");
-    const auto result = capstanRun({"record", output.string(), "--visualize", "160x96", "--fps", "25", "--duration",
+    const auto result = runCapstan({"record", output.string(), "--visualize", "160x96", "--fps", "25", "--duration",
                                     "2", "--pace", "realtime", "--source", "tone"});
     INFO(result.out);
     INFO(result.err);
@@ -134,15 +99,15 @@ TEST_CASE("capstan record --visualize in real time, other size and frame rate", 
 TEST_CASE("capstan record --visualize rejects bad arguments with one clear line", "[visual][cli]")
 {
     const TestDir dir;
-    auto bad = capstanRun({"record", dir.file("a.flac").string(), "--visualize", "--duration", "1", "--pace", "fast"});
+    auto bad = runCapstan({"record", dir.file("a.flac").string(), "--visualize", "--duration", "1", "--pace", "fast"});
     CHECK(bad.exitCode == 2);
     CHECK_THAT(bad.err, Catch::Contains("--visualize") && Catch::Contains(".mp4"));
 
-    bad = capstanRun({"record", dir.file("a.mp4").string(), "--visualize=321x240", "--duration", "1"});
+    bad = runCapstan({"record", dir.file("a.mp4").string(), "--visualize=321x240", "--duration", "1"});
     CHECK(bad.exitCode == 2);
     CHECK_THAT(bad.err, Catch::Contains("--visualize") && Catch::Contains("even"));
 
-    bad = capstanRun({"record", dir.file("a.mp4").string(), "--fps", "25", "--duration", "1"});
+    bad = runCapstan({"record", dir.file("a.mp4").string(), "--fps", "25", "--duration", "1"});
     CHECK(bad.exitCode == 2);
     CHECK_THAT(bad.err, Catch::Contains("--fps"));
 }

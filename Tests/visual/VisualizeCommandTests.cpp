@@ -13,13 +13,6 @@ using namespace capstan::test;
 
 namespace
 {
-ProcessResult capstanRun(const std::vector<std::string>& args)
-{
-    std::vector<std::string> argv{CAPSTAN_CLI_PATH};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return runProcess(argv);
-}
-
 /** `seconds` of 44.1 kHz stereo float (a chirp) in a wav, written through StreamWriter. */
 fs::path makeInput(const TestDir& dir, double seconds, int sampleRate = 44100)
 {
@@ -36,30 +29,6 @@ fs::path makeInput(const TestDir& dir, double seconds, int sampleRate = 44100)
     writer.writeAudioChunk(stream, buffer.all());
     writer.close();
     return path;
-}
-
-struct VideoTiming
-{
-    int64_t timeBaseNum = 0, timeBaseDen = 1;
-    std::vector<int64_t> pts; ///< per decoded frame, in the stream's time base
-};
-
-VideoTiming probeVideoTiming(const fs::path& file)
-{
-    VideoTiming timing;
-    const auto tb = runProcess({"ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=time_base",
-                                "-of", "default=nw=1:nk=1", file.string()});
-    REQUIRE(tb.exitCode == 0);
-    char slash = 0;
-    std::istringstream(tb.out) >> timing.timeBaseNum >> slash >> timing.timeBaseDen;
-    const auto frames = runProcess({"ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pts",
-                                    "-of", "default=nw=1:nk=1", file.string()});
-    REQUIRE(frames.exitCode == 0);
-    std::istringstream lines(frames.out);
-    for (std::string line; std::getline(lines, line);)
-        if (!line.empty())
-            timing.pts.push_back(std::stoll(line));
-    return timing;
 }
 
 void checkVisualization(const fs::path& output, double audioSeconds, Rational fps, int width, int height)
@@ -99,7 +68,7 @@ TEST_CASE("capstan visualize writes frame i at exactly i / fps, with the audio, 
     const TestDir dir;
     const auto input = makeInput(dir, 2.33);
     const auto output = dir.file("out.mp4");
-    const auto result = capstanRun({"visualize", input.string(), output.string()});
+    const auto result = runCapstan({"visualize", input.string(), output.string()});
     INFO(result.err);
     REQUIRE(result.exitCode == 0);
     checkVisualization(output, 2.33, {20, 1}, 320, 240);
@@ -119,7 +88,7 @@ TEST_CASE("capstan visualize keeps exact times at 30000/1001 fps and other sizes
     const TestDir dir;
     const auto input = makeInput(dir, 1.5, 48000);
     const auto output = dir.file("out.mp4");
-    const auto result = capstanRun(
+    const auto result = runCapstan(
         {"visualize", input.string(), output.string(), "--fps", "30000/1001", "--size", "160x96", "--fft", "2048"});
     INFO(result.err);
     REQUIRE(result.exitCode == 0);
@@ -132,15 +101,15 @@ TEST_CASE("capstan visualize rejects bad arguments with one clear line", "[visua
     const auto input = makeInput(dir, 0.2);
     const auto output = dir.file("out.mp4");
 
-    auto bad = capstanRun({"visualize", input.string(), output.string(), "--size", "321x240"});
+    auto bad = runCapstan({"visualize", input.string(), output.string(), "--size", "321x240"});
     CHECK(bad.exitCode == 2);
     CHECK_THAT(bad.err, Catch::Contains("--size") && Catch::Contains("even"));
 
-    bad = capstanRun({"visualize", input.string(), output.string(), "--fps", "0"});
+    bad = runCapstan({"visualize", input.string(), output.string(), "--fps", "0"});
     CHECK(bad.exitCode == 2);
     CHECK_THAT(bad.err, Catch::Contains("--fps"));
 
-    bad = capstanRun({"visualize", dir.file("missing.wav").string(), output.string()});
+    bad = runCapstan({"visualize", dir.file("missing.wav").string(), output.string()});
     CHECK(bad.exitCode == 1);
     CHECK_THAT(bad.err, Catch::Contains("missing.wav"));
     CHECK(!fs::exists(output));
