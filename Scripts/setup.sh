@@ -21,6 +21,11 @@ packages=(
     libjack-jackd2-dev
     # the visualizer's label font (JUCE renders text through FreeType, no display needed)
     fonts-dejavu-core
+    # network tests: a real RTMP server (nginx + rtmp module) and SRT tools on loopback
+    nginx-light libnginx-mod-rtmp srt-tools
+    # GUI tests: the standalone app and plugin under a virtual X server (screenshots via ffmpeg's x11grab);
+    # jalv runs the LV2 plugin as a JACK client outside JUCE
+    xvfb xauth jalv lv2-dev
 )
 
 missing=()

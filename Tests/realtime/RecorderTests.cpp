@@ -243,6 +243,45 @@ TEST_CASE("pre-roll: the last N seconds before start() are at the head of the fi
     }
 }
 
+TEST_CASE("start(fromPosition) begins sample-exact in the past (pre-roll ring) or in the future", "[realtime][preroll]")
+{
+    // (frames pushed while armed, requested start, frames pushed after start(), first frame written)
+    struct Case
+    {
+        int64_t armed, from, after, expectedFirst;
+    };
+    for (const Case c : {Case{30000, 12345, 20000, 12345}, Case{30000, 30000, 5000, 30000},
+                         Case{30000, 41000, 20000, 41000}, Case{60000, 100, 4000, 60000 - rate / 2}})
+    {
+        DYNAMIC_SECTION("armed " << c.armed << " from " << c.from)
+        {
+            test::TestDir dir;
+            RecorderConfig config;
+            config.sampleRate = rate;
+            config.numChannels = 2;
+            config.preRollSeconds = 0.5; // the ring: 24000 frames
+            config.outputs.push_back({.path = dir.file("take.wav").string(), .encoder = "pcm_f32le"});
+            Recorder recorder(config);
+            TestSignal signal({.kind = TestSignal::Kind::noise, .sampleRate = rate, .numChannels = 2, .seed = 9});
+            CallbackDriver driver(signal, {.maxBlockFrames = 700, .minBlockFrames = 1, .blockSeed = 4});
+            recorder.arm();
+            driver.run(recorder, c.armed);
+            recorder.start(c.from);
+            driver.run(recorder, c.after);
+            recorder.stop();
+
+            REQUIRE(recorder.errors().empty());
+            const int64_t end = c.armed + c.after;
+            const auto expected = signal.interleaved(c.expectedFirst, end - c.expectedFirst);
+            const auto decoded = test::decodeAudio<float>(dir.file("take.wav"));
+            CHECK(decoded.size() == expected.size());
+            CHECK(firstDifference(decoded, expected) == -1);
+        }
+    }
+    Recorder recorder({.outputs = {{.path = "unused.wav"}}});
+    CHECK_THROWS_WITH(recorder.start(-1), Catch::Contains("fromPosition -1 is negative"));
+}
+
 TEST_CASE("split by duration is gapless: segments concatenate to exactly the recorded samples", "[realtime][split]")
 {
     test::TestDir dir;

@@ -142,8 +142,12 @@ void EncoderThread::begin(int64_t startPosition)
 {
     begun = true;
     const int64_t ringStart = ringEnd - ringCount;
-    if (ringCount > 0 && ringEnd <= startPosition)
-        origin = std::max(ringStart, startPosition - preRollCapacity);
+    const int64_t requested = ctx.requestedOrigin.load(std::memory_order_acquire);
+    const int64_t wanted = requested >= 0 ? requested : startPosition - preRollCapacity;
+    if (wanted > startPosition)
+        origin = wanted; // a future start: process() skips the recorded frames before it
+    else if (ringCount > 0 && ringEnd <= startPosition)
+        origin = std::max(ringStart, wanted);
     else
         origin = startPosition;
     nextPos = origin;

@@ -29,10 +29,11 @@ struct EncoderContext
     RecorderStats* stats = nullptr;
     std::vector<std::unique_ptr<SegmentedOutput>>* outputs = nullptr;
 
-    std::atomic<bool> started{false};       ///< start() opened the outputs
-    std::atomic<int64_t> recordStart{-1};   ///< audio clock where recording began (latched by the audio thread)
-    std::atomic<int64_t> finalPosition{-1}; ///< audio clock at stop()
-    std::atomic<bool> stopRequested{false}; ///< set after everything to drain is queued
+    std::atomic<bool> started{false};         ///< start() opened the outputs
+    std::atomic<int64_t> recordStart{-1};     ///< audio clock where recording began (latched by the audio thread)
+    std::atomic<int64_t> requestedOrigin{-1}; ///< start(fromPosition): first sample to write; -1: pre-roll rule
+    std::atomic<int64_t> finalPosition{-1};   ///< audio clock at stop()
+    std::atomic<bool> stopRequested{false};   ///< set after everything to drain is queued
     std::atomic<bool> stalledForTesting{false};
 };
 

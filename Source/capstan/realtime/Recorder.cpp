@@ -149,6 +149,17 @@ void Recorder::arm()
     currentState.store(State::armed, std::memory_order_seq_cst);
 }
 
+void Recorder::start(int64_t fromPosition)
+{
+    if (fromPosition < 0)
+        throw Error("Recorder::start: fromPosition " + std::to_string(fromPosition) +
+                    " is negative (accepted: a sample position on the audio clock, 0 or more)");
+    if (currentState.load() == State::recording)
+        return;
+    context.requestedOrigin.store(fromPosition, std::memory_order_release);
+    start();
+}
+
 void Recorder::start()
 {
     arm();

@@ -62,6 +62,14 @@ public:
         from the next audio callback on, pre-roll first. Arms first if needed. */
     void start();
 
+    /** Like start(), but the recording begins exactly at `fromPosition` on the audio sample clock (the frames
+        pushAudio() has taken since arm(), see stats().framesPushed). A control thread acting on something the audio
+        thread saw at a known sample (a plugin's Record parameter, a host's punch-in) thus starts sample-exact however
+        late it runs. A past position comes from the pre-roll ring, so preRollSeconds must cover the delay (older
+        frames are gone and the recording then begins at the ring's oldest frame); a future position discards the
+        audio before it. No pre-roll is added beyond `fromPosition`. Throws capstan::Error for a negative position. */
+    void start(int64_t fromPosition);
+
     /** Stops taking audio, waits for a callback in progress to finish, lets the encoder thread drain everything
         and finalize the files, and returns when they are closed. Write errors do not throw: see stats() and
         errors(). Never call it from the audio thread. */
