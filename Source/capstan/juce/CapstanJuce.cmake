@@ -11,7 +11,10 @@ if(NOT TARGET juce::juce_core)
     find_package(JUCE CONFIG REQUIRED)
 endif()
 
-set(CAPSTAN_JUCE_MODULES juce_core juce_events juce_graphics juce_audio_basics juce_audio_devices)
+# The GUI and plugin-hosting modules serve the standalone app and the tests that host the capture plugin; a static
+# library contributes only the module objects a program references, so the CLI does not carry the GUI.
+set(CAPSTAN_JUCE_MODULES juce_core juce_events juce_data_structures juce_graphics juce_gui_basics juce_gui_extra
+    juce_audio_basics juce_audio_devices juce_audio_formats juce_audio_processors juce_audio_utils)
 
 # JUCE's JACK device type loads libjack at run time but needs <jack/jack.h> (Debian: libjack-jackd2-dev) to build.
 find_path(CAPSTAN_JACK_INCLUDE_DIR jack/jack.h)
@@ -37,13 +40,20 @@ target_compile_definitions(capstan_juce PUBLIC
     JUCE_MODAL_LOOPS_PERMITTED=0
     JUCE_DISPLAY_SPLASH_SCREEN=0
     JUCE_ALSA=1
-    JUCE_JACK=${CAPSTAN_JUCE_JACK})
+    JUCE_JACK=${CAPSTAN_JUCE_JACK}
+    JUCE_PLUGINHOST_VST3=1
+    JUCE_PLUGINHOST_LV2=1
+    # Debian's JUCE uses the system FLAC and Ogg Vorbis libraries; linked below.
+    JUCE_USE_FLAC=1
+    JUCE_USE_OGGVORBIS=1)
 target_compile_features(capstan_juce PUBLIC cxx_std_17)
 target_link_libraries(capstan_juce
     PUBLIC juce::juce_recommended_config_flags
     # Debian's JUCE decodes/encodes images with the system libpng/libjpeg; juce_add_* targets get these from
     # _juce_initialise_target, a plain library must name them (they reach consumers as link-only items).
     PRIVATE juce::pkgconfig_JUCE_IMG_LINUX_DEPS)
+pkg_check_modules(CAPSTAN_JUCE_CODECS REQUIRED IMPORTED_TARGET flac vorbisenc vorbisfile ogg)
+target_link_libraries(capstan_juce PUBLIC PkgConfig::CAPSTAN_JUCE_CODECS ${CMAKE_DL_LIBS})
 if(CAPSTAN_JACK_INCLUDE_DIR)
     target_include_directories(capstan_juce PRIVATE ${CAPSTAN_JACK_INCLUDE_DIR})
 endif()
