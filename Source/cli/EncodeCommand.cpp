@@ -4,14 +4,17 @@
 #include "CommandSupport.h"
 
 #include <capstan/media/MediaReader.h>
+#include <capstan/media/NetworkUrl.h>
 #include <capstan/media/StreamWriter.h>
 
 #include <chrono>
 #include <cstdio>
 #include <limits>
+#include <thread>
 
 extern "C"
 {
+#include <libavdevice/avdevice.h>
 #include <libavformat/avformat.h>
 #include <libavutil/pixdesc.h>
 }
@@ -27,10 +30,14 @@ ArgumentParser makeParser()
                           "main video stream) and encode it into OUTPUT through capstan::StreamWriter, feeding it "
                           "--chunk-frames samples per write and the video frames in step with the audio by time.");
     parser.positional("INPUT", "file path or URL to read")
-        .positional("OUTPUT", "file path, URL (rtmp://, udp://, srt://, ...) or '-' for standard output")
+        .positional("OUTPUT",
+                    "file path, URL (rtmp://, srt://, udp://, ...), a .m3u8 playlist (HLS), a device name with "
+                    "--format alsa|pulse|sdl..., or '-' for standard output")
         .option("format", "F",
-                "output muxer, e.g. wav, mp3, ogg, mp4, matroska (default: guessed from OUTPUT; "
-                "required for '-')")
+                "output muxer or device, e.g. wav, mp3, ogg, mp4, matroska, hls, alsa, pulse (default: from "
+                "OUTPUT's scheme (rtmp: flv; srt, udp: mpegts) or extension; required for '-')")
+        .option("timeout", "S", "network: give up when the server makes no progress for S seconds (default 10)")
+        .flag("realtime", "send no faster than real time (streaming a file to a live server, like ffmpeg -re)")
         .option("format-option", "KEY=VALUE", "option for the muxer or protocol, e.g. movflags=+faststart", true)
         .option("metadata", "KEY=VALUE", "container metadata, e.g. title=Take 1", true)
         .option("input-format", "F", "force the input demuxer, e.g. nut")
@@ -69,7 +76,11 @@ ArgumentParser makeParser()
         "examples:\n"
         "  capstan encode take.wav take.mp3 --encoder libmp3lame --bit-rate 192000\n"
         "  capstan encode clip.mkv clip.mp4 --video-encoder libx264 --video-option preset=veryfast\n"
-        "  capstan encode take.wav - --format flac > take.flac");
+        "  capstan encode take.wav - --format flac > take.flac\n"
+        "  capstan encode show.mp4 rtmp://live.example.com/app/KEY --realtime   # flv: aac + libx264 by default\n"
+        "  capstan encode take.wav 'srt://host:9000?latency=200000'               # mpegts\n"
+        "  capstan encode take.wav hls/stream.m3u8 --format-option hls_time=2\n"
+        "  capstan encode take.wav default --format alsa                         # play it");
     return parser;
 }
 
@@ -145,6 +156,7 @@ CodecConfig codecConfigFrom(const ParsedArguments& a, bool video)
 /** Which kinds of stream the muxer for this destination can carry (both when it cannot be told). */
 std::pair<bool, bool> muxerTakes(const std::string& output, const std::string& format)
 {
+    avdevice_register_all(); // device outputs (alsa, pulse...) are formats too; StreamWriter registers them later
     const AVOutputFormat* muxer =
         av_guess_format(format.empty() ? nullptr : format.c_str(), output == "-" ? nullptr : output.c_str(), nullptr);
     if (muxer == nullptr)
@@ -263,6 +275,22 @@ int runEncodeCommand(const std::vector<std::string>& args)
 
     StreamWriter writer(output, format);
     writer.setMetadata(metadata);
+    // RTMP servers and players expect AAC and H.264 in flv (the flv muxer's own defaults are mp3 and flv1).
+    const bool rtmp = writer.formatName() == "flv" && NetworkUrl::defaultMuxer(output) == "flv";
+    if (const auto timeout = a.getOptional("timeout"))
+    {
+        double seconds = -1;
+        try
+        {
+            seconds = std::stod(*timeout);
+        }
+        catch (const std::exception&)
+        {
+        }
+        if (!(seconds > 0) || seconds > 86400)
+            throw UsageError("--timeout takes a number of seconds in (0, 86400], got '" + *timeout + "'");
+        writer.setIoTimeout(seconds);
+    }
     int audioStream = -1, videoStream = -1;
     if (audioIndex >= 0)
     {
@@ -272,7 +300,7 @@ int runEncodeCommand(const std::vector<std::string>& args)
         config.numChannels = info.numChannels;
         config.channelLayout = info.channelLayout;
         config.format = audioFormatFor(info);
-        config.encoder = a.get("encoder");
+        config.encoder = a.get("encoder", rtmp ? "aac" : "");
         config.encoderFormat = a.get("encoder-format");
         config.encoderSampleRate = int(encoderSampleRate.value_or(0));
         config.encoderNumChannels = int(encoderChannels.value_or(0));
@@ -290,7 +318,7 @@ int runEncodeCommand(const std::vector<std::string>& args)
         config.width = info.width;
         config.height = info.height;
         config.format = pixelFormatFor(info);
-        config.encoder = a.get("video-encoder");
+        config.encoder = a.get("video-encoder", rtmp ? "libx264" : "");
         config.encoderFormat = a.get("video-encoder-format");
         config.encoderFrameRate = videoRate;
         if (videoSize)
@@ -307,6 +335,14 @@ int runEncodeCommand(const std::vector<std::string>& args)
     writer.open(formatOptions);
 
     Progress progress(reader.duration());
+    // --realtime: hold each write back until the wall clock reaches its media time.
+    const bool realtime = a.has("realtime");
+    const auto wallStart = std::chrono::steady_clock::now();
+    const auto pace = [&](double mediaSeconds)
+    {
+        if (realtime)
+            std::this_thread::sleep_until(wallStart + std::chrono::microseconds(int64_t(mediaSeconds * 1e6)));
+    };
     double lastVideoPts = -std::numeric_limits<double>::infinity();
     VideoFrame frame; // reused: its buffer goes back to the reader for the next frame
     double base = 0.0;
@@ -354,6 +390,7 @@ int runEncodeCommand(const std::vector<std::string>& args)
                     writeFrame(frame);
                 }
             progress.update(position);
+            pace(position);
         }
     }
     if (videoStream >= 0)
@@ -365,6 +402,7 @@ int runEncodeCommand(const std::vector<std::string>& args)
         {
             writeFrame(frame);
             progress.update(position);
+            pace(position);
         }
     }
     writer.close();

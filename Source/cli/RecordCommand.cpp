@@ -5,6 +5,7 @@
 
 #include <capstan/media/Error.h>
 #include <capstan/media/MediaReader.h>
+#include <capstan/media/NetworkUrl.h>
 #include <capstan/realtime/CallbackDriver.h>
 #include <capstan/visual/LiveSpectrumVideo.h>
 #if CAPSTAN_HAVE_DEVICES
@@ -112,7 +113,35 @@ void printLive(const RecorderStats::Snapshot& s)
                  s.secondsPushed(), s.queueFill, s.queueCapacity, s.queueHighWater, (long long)s.droppedFrames,
                  s.encoderLagSeconds, formatBytes(s.bytesWritten).c_str(),
                  formatSeconds(s.secondsUntilDiskFull).c_str());
+    // Network outputs: their state and what they could not send.
+    for (const auto& output : s.outputs)
+        if (output.network)
+            std::fprintf(stderr, "| %s %s, not sent %.1f s ", output.destination.c_str(), output.stateName(),
+                         output.secondsNotSent);
     std::fflush(stderr);
+}
+
+/** One line per network output at the end: its state, what was not sent, and its connection history. */
+void printNetworkSummary(const RecorderStats::Snapshot& s)
+{
+    for (const auto& output : s.outputs)
+    {
+        if (!output.network)
+            continue;
+        std::printf("stream %s: %s, sent %.3f s, not sent %.3f s (%lld frames", output.destination.c_str(),
+                    output.stateName(), double(output.framesWritten) / std::max(1, s.sampleRate), output.secondsNotSent,
+                    (long long)output.framesNotSent);
+        if (output.videoFramesNotSent > 0)
+            std::printf(", %lld video frames", (long long)output.videoFramesNotSent);
+        std::printf("), %lld disconnect(s), %lld reconnect(s)", (long long)output.disconnects,
+                    (long long)output.reconnects);
+        if (output.resumedAtSeconds >= 0)
+            std::printf(", last resumed at %.3f s", output.resumedAtSeconds);
+        std::printf(", %s sent\n", formatBytes(output.bytesWritten).c_str());
+        if (!output.lastError.empty() && output.state != OutputCounters::State::failed)
+            std::printf("warning: stream %s was interrupted: %s\n", output.destination.c_str(),
+                        output.lastError.c_str());
+    }
 }
 
 /** `--visualize [WxH]`: the option takes an optional value, which ArgumentParser does not know; a bare
@@ -192,11 +221,13 @@ void configureVisualize(const ParsedArguments& arguments, RecorderConfig& config
         std::string extension = std::filesystem::path(output.path).extension().string();
         std::transform(extension.begin(), extension.end(), extension.begin(),
                        [](char c) { return char(std::tolower(static_cast<unsigned char>(c))); });
-        output.withVideo = extension == ".mp4" || extension == ".mkv" || extension == ".mov";
+        output.withVideo = extension == ".mp4" || extension == ".mkv" || extension == ".mov" ||
+                           !NetworkUrl::defaultMuxer(output.path).empty(); // flv, mpegts
         any = any || output.withVideo;
     }
     if (!any)
-        throw UsageError("--visualize needs an output whose container takes video (.mp4, .mkv or .mov)");
+        throw UsageError("--visualize needs an output whose container takes video (.mp4, .mkv, .mov, or an rtmp://, "
+                         "srt://, udp:// stream)");
 }
 
 /** The live spectrum video for --visualize (null without it); start() it before the recorder is armed. */
@@ -233,9 +264,10 @@ int finishRecording(const ParsedArguments& arguments, const Recorder& recorder, 
                 (long long)stats.callbacks, wall,
                 wall > 0 ? double(stats.framesPushed) / config.sampleRate / wall : 0.0, stopSeconds * 1e3);
     for (const auto& file : files)
-        std::printf("  %s\n", file.c_str());
+        std::printf("  %s\n", NetworkUrl::forDisplay(file).c_str()); // no rtmp stream keys on the screen
     std::printf("written %s, queue high-water %d of %d blocks\n", formatBytes(stats.bytesWritten).c_str(),
                 stats.queueHighWater, stats.queueCapacity);
+    printNetworkSummary(stats);
     if (stats.droppedFrames > 0)
         std::printf("warning: dropped %lld frames in %lld interval(s): written as silence, listed in the "
                     ".drops.json sidecars\n",
@@ -383,7 +415,8 @@ int runRecordCommand(const std::vector<std::string>& args)
         "Record a source through the real-time recorder (lock-free hand-off from an audio callback to "
         "an encoder thread) into one or more outputs at once.");
     parser.positional("OUTPUT",
-                      "file path or URL; its extension picks the format (.flac, .wav, .mp3, .m4a, .mkv, ...)");
+                      "file path or URL; its extension picks the format (.flac, .wav, .mp3, .m4a, .mkv, ...), "
+                      "a network URL its scheme (rtmp://: flv with aac; srt://, udp://: mpegts)");
     for (int i = 2; i <= maxOutputs; ++i)
         parser.positional("OUTPUT" + std::to_string(i), "another output, written at the same time", false);
     parser.option("source", "SRC", "tone | noise | file:PATH | device[:NAME] (default tone)")
@@ -402,6 +435,16 @@ int runRecordCommand(const std::vector<std::string>& args)
         .option("encoder", "E",
                 "audio encoder for the outputs in order (repeat: first for OUTPUT, next for OUTPUT2, ...)", true)
         .option("stats-json", "PATH", "write the final stats (and the files written) as JSON")
+        .option("stream-option", "KEY=VALUE",
+                "option for the network outputs' muxer and protocol, e.g. rtmp_live=live, latency=200000 (srt)", true)
+        .option("reconnect-attempts", "N",
+                "network outputs: attempts after each failure before giving up (default -1: forever; 0: never)")
+        .option("reconnect-delay", "S", "network outputs: wait before reconnecting, doubled each time (default 1)")
+        .option("reconnect-max-delay", "S", "network outputs: the longest wait between attempts (default 8)")
+        .option("network-queue", "S",
+                "network outputs: audio each one's queue holds while its server is slow; beyond it the audio is not "
+                "sent (counted) (default 4)")
+        .option("io-timeout", "S", "network outputs: a server making no progress for S seconds fails (default 5)")
         .option("visualize", "WxH",
                 "also record a live spectrum video (default 320x240; H.264) into the outputs whose container takes "
                 "video (.mp4, .mkv, .mov); audio-only outputs stay audio-only")
@@ -446,8 +489,39 @@ int runRecordCommand(const std::vector<std::string>& args)
     if (encoders.size() > paths.size())
         throw UsageError("--encoder given " + std::to_string(encoders.size()) + " times for " +
                          std::to_string(paths.size()) + " output(s)");
+    const auto streamOptions = arguments.getKeyValues("stream-option");
+    const auto reconnectAttempts = arguments.getInt("reconnect-attempts", -1, 1000000);
+    const double reconnectDelay = parseSeconds(arguments, "reconnect-delay", 1.0, 0.0, 3600);
+    const double reconnectMaxDelay =
+        parseSeconds(arguments, "reconnect-max-delay", std::max(8.0, reconnectDelay), reconnectDelay, 3600);
+    const double networkQueue = parseSeconds(arguments, "network-queue", 4.0, 0.05, 600);
+    const double ioTimeout = parseSeconds(arguments, "io-timeout", 5.0, 0.1, 3600);
+    bool anyNetwork = false;
     for (size_t i = 0; i < paths.size(); ++i)
-        config.outputs.push_back({.path = paths[i], .encoder = i < encoders.size() ? encoders[i] : std::string()});
+    {
+        OutputSpec output{.path = paths[i], .encoder = i < encoders.size() ? encoders[i] : std::string()};
+        if (NetworkUrl::isNetwork(paths[i]))
+        {
+            anyNetwork = true;
+            // RTMP servers and players expect AAC in flv (the muxer's own default is mp3).
+            if (output.encoder.empty() && NetworkUrl::defaultMuxer(paths[i]) == "flv")
+                output.encoder = "aac";
+            output.muxerOptions = streamOptions;
+            output.networkQueueSeconds = networkQueue;
+            output.ioTimeoutSeconds = ioTimeout;
+            output.reconnectAttempts = reconnectAttempts ? int(*reconnectAttempts) : -1;
+            output.reconnectDelaySeconds = reconnectDelay;
+            output.reconnectMaxDelaySeconds = reconnectMaxDelay;
+        }
+        config.outputs.push_back(output);
+    }
+    if (!anyNetwork)
+        for (const char* name : {"stream-option", "reconnect-attempts", "reconnect-delay", "reconnect-max-delay",
+                                 "network-queue", "io-timeout"})
+            if (arguments.getOptional(name) || (std::string(name) == "stream-option" && !streamOptions.empty()))
+                throw UsageError(std::string("--") + name +
+                                 " applies to network outputs (rtmp://, srt://, udp://...), "
+                                 "and there is none");
     configureVisualize(arguments, config);
 
     // The source: a test signal or file through CallbackDriver, or a device through JUCE (capstan_devices).

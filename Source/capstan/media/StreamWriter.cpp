@@ -3,9 +3,13 @@
 #include "AudioOutputStream.h"
 #include "Chapters.h"
 #include "FfmpegLog.h"
+#include "NetworkUrl.h"
 #include "SinkIoContext.h"
 #include "VideoOutputStream.h"
 
+#include <atomic>
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -36,6 +40,61 @@ void initialiseFfmpeg()
     std::call_once(once, [] { avdevice_register_all(); });
     FfmpegLog::install();
 }
+
+/** Network I/O waits at most this long for progress by default (AVIOInterruptCB), so that a dead server cannot
+    hang open(), a write or close() forever. */
+constexpr double defaultNetworkTimeoutSeconds = 10.0;
+
+bool isOutputDevice(const AVOutputFormat* format)
+{
+    return format->priv_class != nullptr && AV_IS_OUTPUT_DEVICE(format->priv_class->category);
+}
+
+/** The deadline FFmpeg's blocking network calls poll through AVIOInterruptCB (about every 100 ms). Each public
+    call re-arms it; interrupt() from any thread ends the wait at once. */
+struct InterruptState
+{
+    std::atomic<bool> interrupted{false};
+    std::atomic<bool> fired{false};           ///< the callback told FFmpeg to give up
+    std::atomic<int64_t> deadline{INT64_MAX}; ///< steady_clock nanoseconds
+    double timeoutSeconds = 0;                ///< 0: no deadline
+
+    static int64_t now()
+    {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+    }
+
+    void arm()
+    {
+        deadline.store(timeoutSeconds > 0 ? now() + int64_t(timeoutSeconds * 1e9) : INT64_MAX,
+                       std::memory_order_relaxed);
+    }
+
+    static int callback(void* opaque)
+    {
+        auto* self = static_cast<InterruptState*>(opaque);
+        if (self->interrupted.load(std::memory_order_relaxed) || now() > self->deadline.load(std::memory_order_relaxed))
+        {
+            self->fired.store(true, std::memory_order_relaxed);
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Why FFmpeg gave up, when it was us: appended to the error message. */
+    std::string reason() const
+    {
+        if (!fired.load(std::memory_order_relaxed))
+            return {};
+        if (interrupted.load(std::memory_order_relaxed))
+            return " (interrupted: StreamWriter::interrupt() was called)";
+        char text[96];
+        std::snprintf(text, sizeof(text), " (no progress within the %.3g s I/O timeout; see setIoTimeout())",
+                      timeoutSeconds);
+        return text;
+    }
+};
 
 std::string joinKeys(const AVDictionary* dict)
 {
@@ -68,13 +127,20 @@ public:
         {
             if (dest == "-")
                 throw Error("writing to standard output needs a format (e.g. \"wav\", \"mp3\", \"matroska\")");
-            outputFormat = av_guess_format(nullptr, url.c_str(), nullptr);
+            // A network scheme implies its muxer (rtmp: flv; srt, udp: mpegts); otherwise the name's extension.
+            const std::string schemeMuxer = NetworkUrl::defaultMuxer(dest);
+            outputFormat = schemeMuxer.empty() ? av_guess_format(nullptr, url.c_str(), nullptr)
+                                               : av_guess_format(schemeMuxer.c_str(), nullptr, nullptr);
             if (!outputFormat)
                 throw Error("cannot tell the container format of '" + dest +
-                            "' from its name; pass a format (e.g. \"wav\", \"flac\", \"mp4\")");
+                            "' from its name; pass a format (e.g. \"wav\", \"flac\", \"mp4\"; \"flv\" for rtmp://, "
+                            "\"mpegts\" for srt:// and udp://, \"hls\" for a .m3u8 playlist)");
         }
+        if (NetworkUrl::isNetwork(dest))
+            interruptState.timeoutSeconds = defaultNetworkTimeoutSeconds;
         checkFfmpeg(avformat_alloc_output_context2(&context, outputFormat, nullptr, url.c_str()),
                     "cannot create a '" + std::string(outputFormat->name) + "' muxer");
+        context->interrupt_callback = {&InterruptState::callback, &interruptState};
     }
 
     Impl(ByteSink& sink, const std::string& format, int bufferSize) : destination("custom sink")
@@ -158,16 +224,23 @@ public:
             userSetMovflags = userSetMovflags || key == "movflags";
         }
 
+        // SRT in live mode drops what is still unsent when the socket closes: linger so the stream's end arrives.
+        if (NetworkUrl::scheme(destination) == "srt" && !av_dict_get(dict.get(), "linger", nullptr, 0))
+            dict.set("linger", "2");
         const bool opensOwnFile = !sinkIo && !(context->oformat->flags & AVFMT_NOFILE);
+        interruptState.arm();
         if (opensOwnFile)
         {
-            const int result = avio_open2(&context->pb, url.c_str(), AVIO_FLAG_WRITE, nullptr, dict.address());
+            const int result =
+                avio_open2(&context->pb, url.c_str(), AVIO_FLAG_WRITE, &context->interrupt_callback, dict.address());
             if (result < 0)
             {
                 std::string hint;
                 if (result == AVERROR_PROTOCOL_NOT_FOUND)
                     hint = " (FFmpeg knows no protocol for this URL; use a file path or file:, pipe:, rtmp://, "
                            "udp://, srt://, tcp://...)";
+                else if (NetworkUrl::isNetwork(destination))
+                    hint = interruptState.reason() + " (is the server running and reachable?)";
                 throw Error("cannot open '" + destination + "' for writing: " + describeFfmpegFailure(result) + hint,
                             result);
             }
@@ -186,9 +259,15 @@ public:
         const int result = avformat_write_header(context, dict.address());
         if (result < 0)
         {
+            const std::string reason = describeFfmpegFailure(result) + interruptState.reason() + sinkErrorSuffix();
             abortOpen();
+            if (isOutputDevice(context->oformat))
+                throw Error("cannot open the '" + std::string(context->oformat->name) + "' output device '" +
+                                destination + "': " + reason +
+                                " (name a device this machine has, e.g. 'default' or 'null' for alsa)",
+                            result);
             throw Error("cannot write the '" + std::string(context->oformat->name) + "' header to '" + destination +
-                            "': " + describeFfmpegFailure(result) + sinkErrorSuffix(),
+                            "': " + reason,
                         result);
         }
         if (dict.count() > 0)
@@ -249,14 +328,22 @@ public:
     template <typename Fn>
     void guarded(Fn&& fn)
     {
+        interruptState.arm();
         try
         {
             fn();
         }
         catch (const Error& e)
         {
-            if (e.ffmpegErrorCode() != 0 && !sinkErrorSuffix().empty())
-                throw Error(e.what() + sinkErrorSuffix(), e.ffmpegErrorCode());
+            const std::string suffix = sinkErrorSuffix() + interruptState.reason();
+            // A failed write to a URL (a server gone or stalled) names the destination, like a failed open.
+            const bool ioFailed = !sinkIo && (interruptState.fired.load(std::memory_order_relaxed) ||
+                                              (context->pb != nullptr && context->pb->error < 0));
+            const std::string prefix = ioFailed && std::string(e.what()).find(destination) == std::string::npos
+                                           ? "cannot write to '" + destination + "': "
+                                           : "";
+            if (e.ffmpegErrorCode() != 0 && (!suffix.empty() || !prefix.empty()))
+                throw Error(prefix + e.what() + suffix, e.ffmpegErrorCode());
             throw;
         }
     }
@@ -276,10 +363,11 @@ public:
             throw Error("flush() needs an open writer");
         if (context->pb)
         {
+            interruptState.arm();
             avio_flush(context->pb);
             if (context->pb->error < 0)
                 throw Error("cannot write to '" + destination + "': " + ffmpegErrorText(context->pb->error) +
-                                sinkErrorSuffix(),
+                                sinkErrorSuffix() + interruptState.reason(),
                             context->pb->error);
         }
     }
@@ -292,6 +380,7 @@ public:
             return;
         }
         state = State::closed;
+        interruptState.arm();
         std::exception_ptr firstError;
         const auto attempt = [&](auto&& fn)
         {
@@ -320,8 +409,9 @@ public:
             avio_flush(context->pb);
             finalBytes = bytesWrittenNow();
             if (context->pb->error < 0 && !firstError)
-                firstError = std::make_exception_ptr(Error("cannot write to '" + destination + "': " +
-                                                           ffmpegErrorText(context->pb->error) + sinkErrorSuffix()));
+                firstError = std::make_exception_ptr(Error("cannot write to '" + destination +
+                                                           "': " + ffmpegErrorText(context->pb->error) +
+                                                           sinkErrorSuffix() + interruptState.reason()));
             if (!sinkIo)
                 avio_closep(&context->pb);
         }
@@ -352,6 +442,7 @@ public:
     std::vector<Entry> streams;
     std::vector<Chapter> chapters;
     State state = State::configuring;
+    InterruptState interruptState; ///< the address is FFmpeg's callback argument: Impl never moves
     bool createdFile = false;
     int64_t finalBytes = 0;
 };
@@ -442,6 +533,23 @@ StreamInfo StreamWriter::streamInfo(int stream) const
 int64_t StreamWriter::bytesWritten() const
 {
     return impl->bytesWrittenNow();
+}
+
+void StreamWriter::setIoTimeout(double seconds)
+{
+    if (!(seconds >= 0.0) || !std::isfinite(seconds))
+        throw Error("setIoTimeout: the timeout must be a finite number of seconds >= 0 (0: wait forever)");
+    impl->interruptState.timeoutSeconds = seconds;
+}
+
+double StreamWriter::ioTimeout() const
+{
+    return impl->interruptState.timeoutSeconds;
+}
+
+void StreamWriter::interrupt() noexcept
+{
+    impl->interruptState.interrupted.store(true, std::memory_order_relaxed);
 }
 
 std::string StreamWriter::formatName() const

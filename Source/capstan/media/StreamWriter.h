@@ -63,8 +63,10 @@ class StreamWriter
 {
 public:
     /** Writes to a file path or any URL FFmpeg's protocols take (rtmp://, udp://, srt://, file:, pipe:). "-" is
-        standard output. `format` names the muxer ("mp4", "flac", "wav", "ogg"...); by default it is guessed from
-        the destination's extension. */
+        standard output. `format` names the muxer ("mp4", "flac", "wav", "ogg"...) or an output device ("alsa",
+        "pulse", "sdl"...; the destination is then the device name); by default it comes from a network URL's scheme
+        (rtmp: "flv"; srt, udp, tcp: "mpegts") or else the destination's extension (".m3u8": "hls", which writes
+        the playlist and its segment files beside it). Network URLs get a 10 s I/O timeout (setIoTimeout). */
     explicit StreamWriter(const std::string& destination, const std::string& format = {});
 
     /** Writes into a custom sink. `format` is required because there is no file name to guess it from.
@@ -93,6 +95,16 @@ public:
     void open(const Options& options = {});
 
     bool isOpen() const;
+
+    /** Bounds every blocking I/O wait of open(), the writes, flush() and close(): FFmpeg gives up (and the call
+        throws, naming the timeout) when one call makes no progress for this long. 0 waits forever (the default
+        for files); network URLs default to 10 s. Protocol options such as rw_timeout or timeout also apply. */
+    void setIoTimeout(double seconds);
+    double ioTimeout() const;
+
+    /** Any thread: ends the current blocking I/O wait and makes every later one fail at once, e.g. to stop a
+        writer stuck on a dead server. close() still frees everything (what it writes then fails). */
+    void interrupt() noexcept;
 
     /** Writes audio samples. `pts`: presentation time of the chunk's first sample in seconds; a pts later than
         the end of what was written so far inserts silence up to it, an earlier one is an error. */

@@ -16,6 +16,9 @@ EncoderThread::EncoderThread(EncoderContext& context)
     ring.assign(size_t(preRollCapacity * numChannels), 0.0f);
     errorReported.assign(ctx.outputs->size(), false);
     planeScratch.resize(size_t(numChannels));
+    // Per-output state in the stats (network outputs report connected/retrying/failed and what was not sent).
+    for (size_t i = 0; i < ctx.outputs->size() && i < size_t(RecorderStats::maxOutputs); ++i)
+        (*ctx.outputs)[i]->attachCounters(ctx.stats->output(int(i)));
 }
 
 EncoderThread::~EncoderThread()

@@ -186,6 +186,23 @@ void Recorder::start()
     currentState.store(State::recording, std::memory_order_seq_cst);
 }
 
+void Recorder::setOutputPath(size_t index, const std::string& path)
+{
+    const State state = currentState.load();
+    if (state != State::idle && state != State::armed)
+        throw Error(std::string("Recorder::setOutputPath: only before start(); this recorder is ") + stateName(state));
+    if (index >= cfg.outputs.size())
+        throw Error("Recorder::setOutputPath: output " + std::to_string(index) + " does not exist (accepted: 0.." +
+                    std::to_string(cfg.outputs.size() - 1) + ")");
+    const auto isUrl = [](const std::string& p) { return p.find("://") != std::string::npos || p == "-"; };
+    if (path.empty() || isUrl(path) || isUrl(cfg.outputs[index].path))
+        throw Error("Recorder::setOutputPath: takes a file path for a file output, got '" + path + "'");
+    // The encoder thread reads the outputs (and the first one's folder) only after start() publishes `started`.
+    cfg.outputs[index].path = path;
+    if (index < outputs.size())
+        outputs[index]->setPath(path);
+}
+
 void Recorder::waitForPushers() const
 {
     while (activePushers.load(std::memory_order_seq_cst) != 0 ||

@@ -70,6 +70,11 @@ public:
         audio before it. No pre-roll is added beyond `fromPosition`. Throws capstan::Error for a negative position. */
     void start(int64_t fromPosition);
 
+    /** Control thread, before start(): writes output `index` to another file path (same format; not a URL). A
+        product that keeps a recorder armed for pre-roll names the take when it starts, not when it armed (the
+        session layer's TakeRecorder). Throws capstan::Error once started, for an index out of range, or for a URL. */
+    void setOutputPath(size_t index, const std::string& path);
+
     /** Stops taking audio, waits for a callback in progress to finish, lets the encoder thread drain everything
         and finalize the files, and returns when they are closed. Write errors do not throw: see stats() and
         errors(). Never call it from the audio thread. */

@@ -27,6 +27,14 @@ struct OutputSpec
     /** MP4/MOV: record a fragmented file (playable after a crash) and remux it to an ordinary, seekable MP4 after
         a clean stop. Ignored for other formats. */
     bool crashSafe = true;
+
+    // Network outputs (a URL such as rtmp://, srt://, udp://): each has its own writer thread fed through a bounded
+    // queue, so a slow or dead server never holds up the encoder thread or the other outputs.
+    double networkQueueSeconds = 4.0;      ///< audio the output's queue holds; beyond it audio is not sent (counted)
+    double ioTimeoutSeconds = 5.0;         ///< a network call making no progress this long fails (then: reconnect)
+    int reconnectAttempts = -1;            ///< attempts after each failure before giving up; -1 forever, 0 never
+    double reconnectDelaySeconds = 1.0;    ///< wait before the first attempt, doubled after each failed one ...
+    double reconnectMaxDelaySeconds = 8.0; ///< ... up to this
 };
 
 /** The optional video stream: frames come from a producer thread through their own bounded queue. */

@@ -9,6 +9,87 @@
 namespace capstan
 {
 
+const char* OutputCounters::name(State state)
+{
+    switch (state)
+    {
+    case State::idle:
+        return "idle";
+    case State::writing:
+        return "writing";
+    case State::connecting:
+        return "connecting";
+    case State::connected:
+        return "connected";
+    case State::retrying:
+        return "retrying";
+    case State::failed:
+        return "failed";
+    case State::closed:
+        return "closed";
+    }
+    return "?";
+}
+
+void OutputCounters::describe(const std::string& destination, bool network)
+{
+    std::lock_guard lock(textMutex);
+    destinationText = destination;
+    isNetwork = network;
+}
+
+void OutputCounters::setLastError(const std::string& message)
+{
+    std::lock_guard lock(textMutex);
+    lastErrorText = message;
+}
+
+OutputCounters::Snapshot OutputCounters::snapshot(int sampleRate) const
+{
+    Snapshot s;
+    {
+        std::lock_guard lock(textMutex);
+        s.destination = destinationText;
+        s.network = isNetwork;
+        s.lastError = lastErrorText;
+    }
+    const double rate = sampleRate > 0 ? double(sampleRate) : 1.0;
+    s.state = state.load(std::memory_order_relaxed);
+    s.framesWritten = framesWritten.load(std::memory_order_relaxed);
+    s.framesNotSent = framesNotSent.load(std::memory_order_relaxed);
+    s.secondsNotSent = double(s.framesNotSent) / rate;
+    s.videoFramesNotSent = videoFramesNotSent.load(std::memory_order_relaxed);
+    s.disconnects = disconnects.load(std::memory_order_relaxed);
+    s.reconnects = reconnects.load(std::memory_order_relaxed);
+    s.backlogSeconds = double(backlogFrames.load(std::memory_order_relaxed)) / rate;
+    const int64_t resumed = resumedAtFrame.load(std::memory_order_relaxed);
+    s.resumedAtSeconds = resumed >= 0 ? double(resumed) / rate : -1.0;
+    s.bytesWritten = bytesWritten.load(std::memory_order_relaxed);
+    return s;
+}
+
+std::string OutputCounters::Snapshot::toJson(int sampleRate) const
+{
+    char numbers[512];
+    std::snprintf(numbers, sizeof(numbers),
+                  ",\"network\":%s,\"state\":\"%s\",\"framesWritten\":%lld,\"framesNotSent\":%lld,"
+                  "\"secondsNotSent\":%.6f,\"videoFramesNotSent\":%lld,\"disconnects\":%lld,\"reconnects\":%lld,"
+                  "\"backlogSeconds\":%.6f,\"resumedAtSeconds\":%.6f,\"bytesWritten\":%lld,\"sampleRate\":%d,",
+                  network ? "true" : "false", stateName(), (long long)framesWritten, (long long)framesNotSent,
+                  secondsNotSent, (long long)videoFramesNotSent, (long long)disconnects, (long long)reconnects,
+                  backlogSeconds, resumedAtSeconds, (long long)bytesWritten, sampleRate);
+    return "{\"destination\":" + jsonQuote(destination) + numbers +
+           "\"lastError\":" + (lastError.empty() ? std::string("null") : jsonQuote(lastError)) + "}";
+}
+
+OutputCounters& RecorderStats::output(int index)
+{
+    auto& counters = outputCounters[size_t(std::clamp(index, 0, maxOutputs - 1))];
+    numOutputs.store(std::max(numOutputs.load(std::memory_order_relaxed), std::min(index + 1, maxOutputs)),
+                     std::memory_order_release);
+    return counters;
+}
+
 void RecorderStats::addDrop(DropInterval interval) noexcept
 {
     const int64_t index = dropIntervalCount.load(std::memory_order_relaxed);
@@ -59,6 +140,8 @@ RecorderStats::Snapshot RecorderStats::snapshot() const
     s.segments = segments.load(std::memory_order_relaxed);
     s.videoFramesWritten = videoFramesWritten.load(std::memory_order_relaxed);
     s.videoFramesDropped = videoFramesDropped.load(std::memory_order_relaxed);
+    for (int i = 0; i < numOutputs.load(std::memory_order_acquire); ++i)
+        s.outputs.push_back(outputCounters[size_t(i)].snapshot(s.sampleRate));
     const int64_t lag = std::max<int64_t>(0, s.framesPushed - clockConsumed.load(std::memory_order_relaxed));
     s.encoderLagSeconds = s.sampleRate > 0 ? double(lag) / s.sampleRate : 0.0;
     return s;
@@ -86,7 +169,15 @@ std::string RecorderStats::Snapshot::toJson() const
                   (long long)dropIntervals, encoderLagSeconds, (long long)bytesWritten, (long long)diskFreeBytes,
                   secondsUntilDiskFull, (long long)writeErrors, (long long)segments, (long long)videoFramesWritten,
                   (long long)videoFramesDropped);
-    return numbers + std::string("\"drops\":") + dropsJson +
+    std::string outputsJson = "[";
+    for (size_t i = 0; i < outputs.size(); ++i)
+    {
+        if (i > 0)
+            outputsJson += ',';
+        outputsJson += outputs[i].toJson(sampleRate);
+    }
+    outputsJson += "]";
+    return numbers + std::string("\"drops\":") + dropsJson + ",\"outputs\":" + outputsJson +
            ",\"error\":" + (firstError.empty() ? std::string("null") : jsonQuote(firstError)) + "}";
 }
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,67 @@ struct DropInterval
     int64_t position = 0;
     int64_t numFrames = 0;
     friend bool operator==(const DropInterval&, const DropInterval&) = default;
+};
+
+/** One output's live state, written by the thread that writes the output (the encoder thread, or the output's own
+    network thread) and read by snapshots from any thread. */
+class OutputCounters
+{
+public:
+    enum class State
+    {
+        idle,       ///< not opened yet
+        writing,    ///< a local file or device, writing
+        connecting, ///< a network output opening its first connection
+        connected,  ///< a network output streaming
+        retrying,   ///< a network output that lost its connection and waits to reconnect
+        failed,     ///< gave up (a local write error, or reconnect attempts used up)
+        closed      ///< finalized
+    };
+    static const char* name(State state);
+
+    struct Snapshot
+    {
+        std::string destination; ///< path, or URL with an rtmp stream key masked
+        bool network = false;
+        State state = State::idle;
+        int64_t framesWritten = 0; ///< timeline frames handed to this output's encoder
+        int64_t framesNotSent = 0; ///< audio this output lost: its queue was full, or its server was gone
+        double secondsNotSent = 0;
+        int64_t videoFramesNotSent = 0;
+        int64_t disconnects = 0;      ///< connections lost (network)
+        int64_t reconnects = 0;       ///< connections re-established (network)
+        double backlogSeconds = 0;    ///< audio waiting in the output's queue (network)
+        double resumedAtSeconds = -1; ///< timeline position of the last reconnection, -1 none
+        int64_t bytesWritten = 0;
+        std::string lastError; ///< the most recent failure, empty when none
+        const char* stateName() const { return name(state); }
+        std::string toJson(int sampleRate) const;
+    };
+
+    Snapshot snapshot(int sampleRate) const;
+
+    // Single writer each (the thread that writes the output); relaxed.
+    std::atomic<State> state{State::idle};
+    std::atomic<int64_t> framesWritten{0};
+    std::atomic<int64_t> framesNotSent{0};
+    std::atomic<int64_t> videoFramesNotSent{0};
+    std::atomic<int64_t> disconnects{0};
+    std::atomic<int64_t> reconnects{0};
+    std::atomic<int64_t> backlogFrames{0};
+    std::atomic<int64_t> resumedAtFrame{-1};
+    std::atomic<int64_t> bytesWritten{0};
+
+    /** Control thread, before the output is written. */
+    void describe(const std::string& destination, bool network);
+    /** Writer thread (never the audio thread): may allocate and lock. */
+    void setLastError(const std::string& message);
+
+private:
+    mutable std::mutex textMutex; ///< guards the strings; never taken by the audio thread
+    std::string destinationText;
+    bool isNetwork = false;
+    std::string lastErrorText;
 };
 
 /** Live recorder counters. Every field is an atomic with a single writer (the audio thread or the encoder
@@ -51,6 +113,7 @@ public:
         int64_t segments = 0;
         int64_t videoFramesWritten = 0;
         int64_t videoFramesDropped = 0;
+        std::vector<OutputCounters::Snapshot> outputs; ///< one per output, in configuration order
 
         double secondsPushed() const { return sampleRate > 0 ? double(framesPushed) / sampleRate : 0.0; }
         /** One line of JSON with every field. */
@@ -85,6 +148,10 @@ public:
     /** Encoder thread: keeps the first error message (write-once). */
     void setError(const std::string& message) noexcept;
 
+    static constexpr int maxOutputs = 16; ///< outputs with their own counters (the rest share none)
+    /** The counters of output `index` (0-based, < maxOutputs); counts it in snapshots. Before any thread starts. */
+    OutputCounters& output(int index);
+
     /** Set by the Recorder before any thread starts: reads the live queue fill for snapshots. */
     const void* fillSource = nullptr;
     int (*fillReader)(const void*) = nullptr;
@@ -94,6 +161,8 @@ private:
     std::atomic<int64_t> dropIntervalCount{0};
     std::array<char, 512> errorText{};
     std::atomic<bool> hasError{false};
+    std::array<OutputCounters, maxOutputs> outputCounters;
+    std::atomic<int> numOutputs{0};
 };
 
 } // namespace capstan

@@ -4,6 +4,8 @@
 
 #include "Mp4Remuxer.h"
 
+#include <capstan/media/NetworkUrl.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -29,11 +31,34 @@ SegmentedOutput::SegmentedOutput(const OutputSpec& spec_, int sampleRate_, int n
                                  int64_t splitFrames_, int64_t splitBytes_)
     : spec(spec_), sampleRate(sampleRate_), numChannels(numChannels_), video(video_),
       withVideo(spec_.withVideo && video_.enabled), splitFrames(splitFrames_), splitBytes(splitBytes_),
-      isUrl(spec_.path.find("://") != std::string::npos || spec_.path == "-"),
+      // URLs, standard output and devices (alsa, pulse...) have no segments, sidecars or remux.
+      isUrl(spec_.path.find("://") != std::string::npos || spec_.path == "-" ||
+            NetworkUrl::isOutputDevice(spec_.format)),
       zeros(static_cast<size_t>(zeroFrames), 0.0f)
 {
     if (isUrl)
         splitFrames = splitBytes = 0; // a stream has no segments
+    ownCounters.describe(NetworkUrl::forDisplay(spec.path), NetworkUrl::isNetwork(spec.path));
+}
+
+void SegmentedOutput::attachCounters(OutputCounters& target)
+{
+    counters = &target;
+    counters->describe(NetworkUrl::forDisplay(spec.path), NetworkUrl::isNetwork(spec.path));
+}
+
+bool SegmentedOutput::failed() const
+{
+    // A network output that gave up still takes the timeline until it is closed, so that everything it could not
+    // send is counted; it reports as failed from then on (the live state says "failed" at once).
+    return !errorMessage.empty() || (network && closed && network->hasFailed());
+}
+
+const std::string& SegmentedOutput::error() const
+{
+    if (errorMessage.empty() && network && closed && network->hasFailed())
+        errorMessage = network->failure();
+    return errorMessage;
 }
 
 SegmentedOutput::~SegmentedOutput()
@@ -80,6 +105,17 @@ std::string SegmentedOutput::segmentPath(int index) const
 
 void SegmentedOutput::open()
 {
+    if (NetworkUrl::isNetwork(spec.path))
+    {
+        // A server that is slow or gone must not hold up the encoder thread: this output gets its own thread.
+        if (network)
+            return;
+        network = std::make_unique<NetworkOutput>(spec, sampleRate, numChannels, video, withVideo, *counters);
+        network->open();
+        segmentPaths.push_back(spec.path);
+        return;
+    }
+    counters->state.store(OutputCounters::State::writing, std::memory_order_relaxed);
     if (!current && !failed())
         openSegment();
     if (failed())
@@ -153,6 +189,12 @@ void SegmentedOutput::openSegment()
 
 void SegmentedOutput::writeAudio(const float* const* planes, int64_t numFrames, bool silence)
 {
+    if (network)
+    {
+        network->writeAudio(planes, numFrames, silence, timelinePosition);
+        timelinePosition += numFrames;
+        return;
+    }
     const float* offsetPlanes[64];
     const int channels = std::min(numChannels, 64);
     int64_t done = 0;
@@ -209,10 +251,14 @@ void SegmentedOutput::writeAudio(const float* const* planes, int64_t numFrames, 
     }
     if (silence && current && !failed())
         writeSidecar(*current, false);
+    counters->framesWritten.store(timelinePosition, std::memory_order_relaxed);
+    counters->bytesWritten.store(bytesWritten(), std::memory_order_relaxed);
 }
 
 bool SegmentedOutput::writeVideo(const uint8_t* frame, size_t numBytes, int64_t timelineFrame)
 {
+    if (network)
+        return withVideo && network->writeVideo(frame, numBytes, timelineFrame);
     if (!withVideo || !current || failed() || timelineFrame < current->startFrame)
         return false;
     // The frame's index at the video rate, from the audio clock; pts in seconds from that exact index.
@@ -237,6 +283,8 @@ bool SegmentedOutput::writeVideo(const uint8_t* frame, size_t numBytes, int64_t 
 
 void SegmentedOutput::flush()
 {
+    if (network)
+        return; // its own thread flushes
     if (!current || failed())
         return;
     try
@@ -251,6 +299,8 @@ void SegmentedOutput::flush()
 
 int64_t SegmentedOutput::bytesWritten() const
 {
+    if (network)
+        return counters->bytesWritten.load(std::memory_order_relaxed);
     return closedBytes + (current && current->writer ? current->writer->bytesWritten() : 0);
 }
 
@@ -322,7 +372,20 @@ void SegmentedOutput::close()
     if (closed)
         return;
     closed = true;
+    if (network)
+    {
+        network->close();
+        return;
+    }
     closeSegment(!failed());
+    counters->bytesWritten.store(bytesWritten(), std::memory_order_relaxed);
+    if (failed())
+    {
+        counters->setLastError(errorMessage);
+        counters->state.store(OutputCounters::State::failed, std::memory_order_relaxed);
+    }
+    else
+        counters->state.store(OutputCounters::State::closed, std::memory_order_relaxed);
 }
 
 void SegmentedOutput::fail(const std::string& message)
@@ -330,6 +393,8 @@ void SegmentedOutput::fail(const std::string& message)
     if (failed())
         return;
     errorMessage = message;
+    counters->setLastError(message);
+    counters->state.store(OutputCounters::State::failed, std::memory_order_relaxed);
     // Close what was written so that the file plays up to the failure (trailer/header where still possible).
     if (current)
         closeSegment(false);

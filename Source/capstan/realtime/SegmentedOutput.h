@@ -1,5 +1,6 @@
 #pragma once
 
+#include "NetworkOutput.h"
 #include "RecorderConfig.h"
 #include "RecorderStats.h"
 
@@ -18,6 +19,9 @@ namespace capstan
     written as silence and listed in a JSON sidecar beside each file. A write error fails this output only: the
     message is kept, the file is closed so it plays up to the failure, and the recorder goes on.
 
+    A network URL (rtmp://, srt://, udp://...) is handed to a NetworkOutput instead: its own thread behind a bounded
+    queue, with reconnects; this class then only forwards the timeline to it.
+
     Used by the encoder thread only (the first segment may be opened on the control thread before the encoder
     thread sees any recorded block). */
 class SegmentedOutput
@@ -29,6 +33,12 @@ public:
 
     /** Opens the first segment; throws capstan::Error with the writer's message when it cannot. */
     void open();
+    /** Before open(): another file path (not a URL) for this output (Recorder::setOutputPath). */
+    void setPath(const std::string& path)
+    {
+        spec.path = path;
+        counters->describe(path, false); // file outputs only (Recorder::setOutputPath)
+    }
 
     /** Appends planar float audio to the timeline. `silence`: the frames replace a drop and are listed as one. */
     void writeAudio(const float* const* planes, int64_t numFrames, bool silence);
@@ -41,8 +51,14 @@ public:
     /** Finalizes the last segment (trailer, sidecar, seekable MP4 remux). Safe to call twice. */
     void close();
 
-    bool failed() const { return !errorMessage.empty(); }
-    const std::string& error() const { return errorMessage; }
+    /** Where this output reports its state (RecorderStats::output(i)); before open(). Default: counters of its own. */
+    void attachCounters(OutputCounters& counters);
+    const OutputCounters& outputCounters() const { return *counters; }
+    /** True for a URL written by its own network thread (NetworkOutput). */
+    bool isNetwork() const { return network != nullptr; }
+
+    bool failed() const;
+    const std::string& error() const;
     int64_t bytesWritten() const;
     /** Files written so far, in order. */
     const std::vector<std::string>& files() const { return segmentPaths; }
@@ -87,8 +103,11 @@ private:
     int64_t timelinePosition = 0;
     bool rotatePending = false;
     bool closed = false;
-    std::string errorMessage;
+    mutable std::string errorMessage; ///< a network output's is taken from it when it gives up
     std::vector<float> zeros;
+    OutputCounters ownCounters;
+    OutputCounters* counters = &ownCounters;
+    std::unique_ptr<NetworkOutput> network; ///< URLs (rtmp://, srt://, udp://...): their own thread
 };
 
 } // namespace capstan

@@ -1,6 +1,7 @@
 #include "LiveSpectrumVideo.h"
 
 #include <capstan/media/Error.h>
+#include <capstan/realtime/TsanAnnotations.h>
 
 #include <algorithm>
 #include <chrono>
@@ -90,6 +91,7 @@ void LiveSpectrumVideo::stop()
     // No callback runs any more (the caller's promise): this thread is now the tap's only producer.
     if (current != nullptr && current->numFrames > 0)
     {
+        CAPSTAN_TSAN_RELEASE(current);
         filled.try_enqueue(current); // capacity == number of blocks: never fails
         current = nullptr;
     }
@@ -122,6 +124,7 @@ void LiveSpectrumVideo::tap(const float* const* channels, int channelCount, int 
                 clock += numFrames - offset;
                 break;
             }
+            CAPSTAN_TSAN_ACQUIRE(current);
             current->numFrames = 0;
             current->position = clock;
         }
@@ -140,6 +143,7 @@ void LiveSpectrumVideo::tap(const float* const* channels, int channelCount, int 
         offset += n;
         if (block.numFrames == blockFrames)
         {
+            CAPSTAN_TSAN_RELEASE(current);
             filled.try_enqueue(current); // capacity == number of blocks: never fails
             current = nullptr;
         }
@@ -207,7 +211,9 @@ void LiveSpectrumVideo::drawUntilStopped()
         Block* block = nullptr;
         while (filled.try_dequeue(block))
         {
+            CAPSTAN_TSAN_ACQUIRE(block);
             draw(*block);
+            CAPSTAN_TSAN_RELEASE(block);
             spare.try_enqueue(block);
             didWork = true;
         }
