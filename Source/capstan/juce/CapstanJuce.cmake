@@ -52,7 +52,8 @@ target_link_libraries(capstan_juce
     # Debian's JUCE decodes/encodes images with the system libpng/libjpeg; juce_add_* targets get these from
     # _juce_initialise_target, a plain library must name them (they reach consumers as link-only items).
     PRIVATE juce::pkgconfig_JUCE_IMG_LINUX_DEPS)
-pkg_check_modules(CAPSTAN_JUCE_CODECS REQUIRED IMPORTED_TARGET flac vorbisenc vorbisfile ogg)
+# vorbis is named too: vorbisenc's pkg-config file keeps libvorbis private, and JUCE's Ogg code calls it directly.
+pkg_check_modules(CAPSTAN_JUCE_CODECS REQUIRED IMPORTED_TARGET flac vorbisenc vorbisfile vorbis ogg)
 target_link_libraries(capstan_juce PUBLIC PkgConfig::CAPSTAN_JUCE_CODECS ${CMAKE_DL_LIBS})
 if(CAPSTAN_JACK_INCLUDE_DIR)
     target_include_directories(capstan_juce PRIVATE ${CAPSTAN_JACK_INCLUDE_DIR})

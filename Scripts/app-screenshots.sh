@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Runs the Capstan app on a virtual X display (Xvfb) with its dummy audio backend (a paced test tone, no sound card):
+#   1. idle: starts it and captures the main window;
+#   2. recording: --record DIR --duration 3 --quit-when-done, captures the window mid-take, then checks that the app
+#      exited 0 and that the file decodes to 3 s;
+#   3. with a plugin: --add-plugin gain (and the capture plugin's VST3 when given), recording again with the
+#      pre-chain file too;
+#   3b. a take in MP4 with the spectrum video;
+#   4. a take into a folder that cannot exist: the app must exit 1 and say why.
+# Screenshots are taken from the X server with ffmpeg's x11grab (app-idle.png, app-recording.png, app-plugin.png in
+# OUTDIR); the app's own --screenshot (createComponentSnapshot) is saved beside them as *-snapshot.png. With
+# DOCS_DIR, the three x11grab pictures are copied there as well. Used as a CTest test (label app).
+#
+#   Scripts/app-screenshots.sh APP OUTDIR [DOCS_DIR] [PLUGIN.vst3]
+set -euo pipefail
+
+app=${1:?usage: app-screenshots.sh APP OUTDIR [DOCS_DIR] [PLUGIN.vst3]}
+outdir=${2:?usage: app-screenshots.sh APP OUTDIR [DOCS_DIR] [PLUGIN.vst3]}
+docs=${3:-}
+vst3=${4:-}
+[[ -x "$app" ]] || { echo "app-screenshots: no app binary at '$app'" >&2; exit 2; }
+rm -rf "$outdir"
+mkdir -p "$outdir"
+outdir=$(cd "$outdir" && pwd)
+
+display=""
+for n in $(seq 141 220); do
+    if [[ ! -e /tmp/.X$n-lock && ! -e /tmp/.X11-unix/X$n ]]; then display=":$n"; break; fi
+done
+[[ -n "$display" ]] || { echo "app-screenshots: no free X display" >&2; exit 2; }
+
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+Xvfb "$display" -screen 0 1100x800x24 -nolisten tcp >"$outdir/xvfb.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
+xdpyinfo -display "$display" >/dev/null 2>&1 || { echo "app-screenshots: Xvfb did not start" >&2; exit 1; }
+
+# A private HOME: nothing of the user's settings or music folder is touched.
+export HOME="$outdir/home" DISPLAY="$display"
+mkdir -p "$HOME"
+
+# Waits for the window titled Capstan, then grabs exactly its rectangle from the X server.
+grab() { # grab PID OUTPUT.png
+    local pid=$1 shot=$2 line="" geometry x y w h
+    # JUCE names its window through _NET_WM_NAME, which `xwininfo -name` does not match: read the window tree.
+    for _ in $(seq 100); do
+        kill -0 "$pid" 2>/dev/null || { echo "app-screenshots: the app exited before $shot" >&2; return 1; }
+        line=$(xwininfo -display "$display" -root -tree 2>/dev/null | grep '"Capstan": ("Capstan"' | head -1 || true)
+        [[ -n "$line" ]] && break
+        sleep 0.1
+    done
+    [[ -n "$line" ]] || { echo "app-screenshots: no Capstan window" >&2; return 1; }
+    sleep 0.5 # let it paint
+    geometry=$(grep -oE '[0-9]+x[0-9]+\+[0-9]+\+[0-9]+' <<<"$line" | head -1)
+    w=${geometry%%x*}; geometry=${geometry#*x}
+    h=${geometry%%+*}; geometry=${geometry#*+}
+    x=${geometry%%+*}; y=${geometry#*+}
+    ffmpeg -v error -y -f x11grab -draw_mouse 0 -video_size "${w}x${h}" -i "$display+$x,$y" -frames:v 1 "$shot"
+    # A blank picture means the window was not drawn: count its distinct colours.
+    local colours
+    colours=$(ffmpeg -v error -i "$shot" -vf "scale=64:64" -f rawvideo -pix_fmt rgb24 - | od -An -v -tx1 -w3 | sort -u | wc -l)
+    echo "$shot: ${w}x${h}, $colours colours (64x64 thumbnail)"
+    [[ "$colours" -gt 8 ]] || { echo "app-screenshots: $shot looks blank" >&2; return 1; }
+}
+
+# Checks that a recorded file decodes and lasts `expected` seconds (+-0.05).
+check_take() { # check_take FILE EXPECTED
+    local file=$1 expected=$2 duration
+    [[ -s "$file" ]] || { echo "app-screenshots: no take at '$file'" >&2; return 1; }
+    ffmpeg -v error -i "$file" -f null - || { echo "app-screenshots: $file does not decode" >&2; return 1; }
+    duration=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$file")
+    echo "$file: $duration s"
+    awk -v d="$duration" -v e="$expected" 'BEGIN { exit !(d > e - 0.05 && d < e + 0.05) }' ||
+        { echo "app-screenshots: $file lasts $duration s, expected $expected s" >&2; return 1; }
+}
+
+settings="$outdir/settings"
+
+# 1. Idle.
+"$app" --audio-backend dummy --settings-dir "$settings" --screenshot "$outdir/app-idle-snapshot.png" \
+    --screenshot-delay 1.5 >"$outdir/idle.log" 2>&1 &
+app_pid=$!
+pids=("$app_pid" "${pids[@]}")
+sleep 2
+grab "$app_pid" "$outdir/app-idle.png"
+kill "$app_pid"
+wait "$app_pid" 2>/dev/null || true
+[[ -s "$outdir/app-idle-snapshot.png" ]] || { echo "app-screenshots: --screenshot wrote nothing" >&2; cat "$outdir/idle.log" >&2; exit 1; }
+
+# 2. Recording 3 s through the flags, FLAC + MP3 at once.
+"$app" --audio-backend dummy --settings-dir "$settings" --record "$outdir/takes" --format flac,mp3 --duration 3 \
+    --quit-when-done --screenshot "$outdir/app-recording-snapshot.png" >"$outdir/record.log" 2>&1 &
+app_pid=$!
+pids=("$app_pid" "${pids[@]}")
+sleep 1.5
+grab "$app_pid" "$outdir/app-recording.png"
+status=0
+wait "$app_pid" || status=$?
+cat "$outdir/record.log" | grep -E "^(recorded|screenshot)" || true
+[[ $status -eq 0 ]] || { echo "app-screenshots: the recording run exited with $status" >&2; cat "$outdir/record.log" >&2; exit 1; }
+flac=$(sed -n 's/^recorded: \(.*\.flac\)$/\1/p' "$outdir/record.log")
+mp3=$(sed -n 's/^recorded: \(.*\.mp3\)$/\1/p' "$outdir/record.log")
+check_take "$flac" 3
+check_take "$mp3" 3
+
+# 3. With plugins in the chain (the built-in gain; the capture plugin's VST3 when given), recording 3 s again.
+plugins=(--add-plugin gain)
+[[ -n "$vst3" ]] && plugins+=(--add-plugin "$vst3")
+"$app" --audio-backend dummy --settings-dir "$settings" "${plugins[@]}" --record "$outdir/takes/plugin.wav" \
+    --duration 3 --quit-when-done --pre-chain --screenshot "$outdir/app-plugin-snapshot.png" >"$outdir/plugin.log" 2>&1 &
+app_pid=$!
+pids=("$app_pid" "${pids[@]}")
+sleep 1.5
+grab "$app_pid" "$outdir/app-plugin.png"
+status=0
+wait "$app_pid" || status=$?
+cat "$outdir/plugin.log" | grep -E "^(recorded|screenshot)" || true
+[[ $status -eq 0 ]] || { echo "app-screenshots: the plugin run exited with $status" >&2; cat "$outdir/plugin.log" >&2; exit 1; }
+check_take "$outdir/takes/plugin.wav" 3
+check_take "$outdir/takes/plugin_prechain.wav" 3
+
+# 3b. The video format: the live spectrum visualizer as H.264 beside the audio, in MP4.
+"$app" --audio-backend dummy --settings-dir "$outdir/settings-video" --record "$outdir/takes/video.mp4" --duration 2 \
+    --quit-when-done >"$outdir/video.log" 2>&1 || { echo "app-screenshots: the video run failed" >&2; cat "$outdir/video.log" >&2; exit 1; }
+check_take "$outdir/takes/video.mp4" 2.03 # the container's duration includes AAC's last frame padding
+streams=$(ffprobe -v error -show_entries stream=codec_name -of csv=p=0 "$outdir/takes/video.mp4" | sort | tr '\n' ' ')
+echo "video.mp4 streams: $streams"
+[[ "$streams" == "aac h264 " ]] || { echo "app-screenshots: video.mp4 has streams '$streams', expected aac + h264" >&2; exit 1; }
+
+# 4. A take that cannot be written: the app must say so (banner, stderr) and exit 1, never "succeed" silently.
+status=0
+"$app" --audio-backend dummy --settings-dir "$outdir/settings-failed" --record /proc/capstan-no-such-dir/take.wav \
+    --duration 1 --quit-when-done --screenshot "$outdir/app-failed-snapshot.png" --screenshot-delay 1 \
+    >"$outdir/failed.log" 2>&1 || status=$?
+[[ $status -eq 1 ]] || { echo "app-screenshots: an unwritable take exited with $status, expected 1" >&2; cat "$outdir/failed.log" >&2; exit 1; }
+grep -q "recording failed" "$outdir/failed.log" || { echo "app-screenshots: no failure message" >&2; cat "$outdir/failed.log" >&2; exit 1; }
+grep "recording failed" "$outdir/failed.log"
+
+if [[ -n "$docs" ]]; then
+    for name in idle recording plugin; do cp "$outdir/app-$name.png" "$docs/app-$name.png"; done
+    echo "copied to $docs/app-{idle,recording,plugin}.png"
+fi
+echo "app-screenshots: OK"

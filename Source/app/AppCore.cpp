@@ -1,0 +1,195 @@
+#include "AppCore.h"
+
+#include "DummyAudioDevice.h"
+
+#include <cstdlib>
+#include <dlfcn.h>
+
+namespace capstan::app
+{
+
+namespace
+{
+void silentJackMessage(const char*) {}
+
+/** Listing JUCE's JACK device type asks libjack for a server; without this, libjack tries to start one and prints
+    several lines per attempt. The app shows what it found in its own window instead. */
+void quietenJack()
+{
+    ::setenv("JACK_NO_START_SERVER", "1", 0);
+    if (void* jack = ::dlopen("libjack.so.0", RTLD_LAZY | RTLD_LOCAL)) // stays loaded: JUCE and ALSA use it too
+    {
+        using SetHandler = void (*)(void (*)(const char*));
+        for (const char* setter : {"jack_set_error_function", "jack_set_info_function"})
+            if (auto set = reinterpret_cast<SetHandler>(::dlsym(jack, setter)))
+                set(silentJackMessage);
+    }
+}
+} // namespace
+
+AppCore::AppCore(const juce::File& settingsDir) : settings(settingsDir), host(settings.pluginListFile())
+{
+    // The chain is prepared for a default stream so that saved plugins can be created before a device runs; the
+    // device's real rate and block size re-prepare it when it starts.
+    chain.prepare(48000, 512, 2);
+    chainRestoreProblems = settings.restoreChain(chain, host);
+    current = settings.takeSettings();
+    engine.setSettings(current);
+    engine.setPreChainRecording(settings.preChainRecording());
+
+    // The device manager's own types (ALSA, JACK) must be created before ours is added: it only creates them when
+    // it has none.
+    quietenJack();
+    deviceManager.getAvailableDeviceTypes();
+    deviceManager.addAudioDeviceType(std::make_unique<DummyAudioDeviceType>());
+}
+
+AppCore::~AppCore()
+{
+    closeAudio();
+    deviceManager.removeChangeListener(this);
+    host.save();
+}
+
+juce::String AppCore::openAudio(const juce::String& backend, const juce::String& device)
+{
+    closeAudio();
+    std::unique_ptr<juce::XmlElement> state;
+    rememberDevice = backend.isEmpty();
+    if (rememberDevice)
+    {
+        state = settings.deviceState();
+    }
+    else
+    {
+        juce::String type = backend;
+        for (auto* t : deviceManager.getAvailableDeviceTypes())
+            if (t->getTypeName().equalsIgnoreCase(backend))
+                type = t->getTypeName();
+        auto* found = [&]() -> juce::AudioIODeviceType*
+        {
+            for (auto* t : deviceManager.getAvailableDeviceTypes())
+                if (t->getTypeName() == type)
+                    return t;
+            return nullptr;
+        }();
+        if (found == nullptr)
+        {
+            juce::StringArray names;
+            for (auto* t : deviceManager.getAvailableDeviceTypes())
+                names.add(t->getTypeName().toLowerCase());
+            return "unknown audio backend '" + backend + "' (this build has: " + names.joinIntoString(", ") + ")";
+        }
+        found->scanForDevices();
+        const auto name =
+            device.isNotEmpty() ? device : found->getDeviceNames(true)[found->getDefaultDeviceIndex(true)];
+        state = std::make_unique<juce::XmlElement>("DEVICESETUP");
+        state->setAttribute("deviceType", type);
+        state->setAttribute("audioInputDeviceName", name);
+        if (!found->hasSeparateInputsAndOutputs())
+            state->setAttribute("audioOutputDeviceName", name);
+    }
+    auto error = deviceManager.initialise(2, 0, state.get(), rememberDevice);
+    // A saved state may name a type but no device (none was chosen): open that type's default input.
+    if (error.isEmpty() && deviceManager.getCurrentAudioDevice() == nullptr)
+    {
+        if (auto* type = deviceManager.getCurrentDeviceTypeObject())
+        {
+            type->scanForDevices();
+            const auto names = type->getDeviceNames(true);
+            if (!names.isEmpty())
+            {
+                auto setup = deviceManager.getAudioDeviceSetup();
+                setup.inputDeviceName = names[juce::jmax(0, type->getDefaultDeviceIndex(true))];
+                if (!type->hasSeparateInputsAndOutputs())
+                    setup.outputDeviceName = setup.inputDeviceName;
+                error = deviceManager.setAudioDeviceSetup(setup, rememberDevice);
+            }
+        }
+    }
+    deviceManager.addAudioCallback(&engine);
+    deviceManager.addChangeListener(this);
+    audioOpen = true;
+    if (error.isEmpty() && deviceManager.getCurrentAudioDevice() == nullptr)
+        error = "no audio input device opened";
+    return error;
+}
+
+void AppCore::closeAudio()
+{
+    if (!audioOpen)
+        return;
+    changeListenerCallback(nullptr); // change messages are asynchronous: save the last choice now
+    deviceManager.removeChangeListener(this);
+    deviceManager.removeAudioCallback(&engine);
+    deviceManager.closeAudioDevice();
+    audioOpen = false;
+}
+
+void AppCore::changeListenerCallback(juce::ChangeBroadcaster*)
+{
+    if (rememberDevice)
+        if (auto state = deviceManager.createStateXml())
+            settings.setDeviceState(state.get());
+}
+
+juce::String AppCore::addPlugin(const juce::PluginDescription& description)
+{
+    juce::String error;
+    auto instance = host.create(description, chain.sampleRate(), chain.maxBlockFrames(), error);
+    if (instance == nullptr)
+        return error;
+    chain.insert(std::move(instance), description);
+    saveChain();
+    return {};
+}
+
+juce::String AppCore::addPlugin(const juce::String& nameOrFile)
+{
+    auto description = host.find(nameOrFile);
+    if (!description.has_value())
+    {
+        const auto found = host.addFile(nameOrFile);
+        if (found.isEmpty())
+            return "no plugin found for '" + nameOrFile +
+                   "' (give gain, a known plugin's name, a .vst3 bundle or "
+                   "an LV2 bundle/URI)";
+        description = found.getFirst();
+    }
+    return addPlugin(*description);
+}
+
+void AppCore::removePlugin(int index)
+{
+    auto removed = chain.remove(index); // destroyed here, on the message thread, after leaving the chain
+    removed.reset();
+    saveChain();
+}
+
+void AppCore::movePlugin(int from, int to)
+{
+    chain.move(from, to);
+    saveChain();
+}
+
+void AppCore::setPluginBypassed(int index, bool bypassed)
+{
+    chain.setBypassed(index, bypassed);
+    saveChain();
+}
+
+void AppCore::setTakeSettings(const TakeSettings& takeSettings, bool persist)
+{
+    current = takeSettings;
+    if (persist)
+        settings.setTakeSettings(takeSettings);
+    engine.setSettings(takeSettings);
+}
+
+void AppCore::setPreChainRecording(bool enabled)
+{
+    settings.setPreChainRecording(enabled);
+    engine.setPreChainRecording(enabled);
+}
+
+} // namespace capstan::app

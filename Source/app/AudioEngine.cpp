@@ -1,0 +1,151 @@
+#include "AudioEngine.h"
+
+#include <cmath>
+
+namespace capstan::app
+{
+
+AudioEngine::AudioEngine(PluginChain& chainIn) : chain(chainIn)
+{
+    for (auto& p : peaks)
+        p.store(0);
+    for (auto& c : clips)
+        c.store(false);
+}
+
+AudioEngine::~AudioEngine() = default;
+
+void AudioEngine::setSettings(const TakeSettings& settings)
+{
+    post.setSettings(settings);
+    auto preSettings = settings;
+    preSettings.pattern += "_prechain";
+    pre.setSettings(preSettings);
+}
+
+void AudioEngine::startTake(double durationSeconds)
+{
+    framesLeft.store(durationSeconds > 0 ? int64_t(std::llround(durationSeconds * rate.load())) : -1);
+    requestedDuration.store(durationSeconds);
+    recordWanted.store(true);
+}
+
+float AudioEngine::takePeak(int channel)
+{
+    return juce::isPositiveAndBelow(channel, maxChannels) ? peaks[size_t(channel)].exchange(0.0f) : 0.0f;
+}
+
+bool AudioEngine::takeClip(int channel)
+{
+    return juce::isPositiveAndBelow(channel, maxChannels) && clips[size_t(channel)].exchange(false);
+}
+
+void AudioEngine::prepare(double sampleRate, int maxBlockFrames, int numChannels)
+{
+    const int channels = juce::jlimit(1, maxChannels, numChannels);
+    buffer.setSize(channels, maxBlockFrames);
+    preBuffer.setSize(channels, maxBlockFrames);
+    chain.prepare(sampleRate, maxBlockFrames, channels);
+    post.prepare(sampleRate, channels, maxBlockFrames);
+    pre.prepare(sampleRate, channels, maxBlockFrames);
+    rate.store(sampleRate);
+    inputChannels.store(channels);
+    wasRecording = false;
+}
+
+void AudioEngine::audioDeviceAboutToStart(juce::AudioIODevice* device)
+{
+    deviceFailed.store(false);
+    const int channels = device->getActiveInputChannels().countNumberOfSetBits();
+    if (channels == 0)
+    {
+        inputChannels.store(0);
+        return;
+    }
+    // A take asked for before the device (re)started keeps its duration in frames of the new rate.
+    prepare(device->getCurrentSampleRate(), juce::jmax(device->getCurrentBufferSizeSamples(), 4096), channels);
+    if (recordWanted.load() && requestedDuration.load() > 0 && framesLeft.load() >= 0)
+        framesLeft.store(int64_t(std::llround(requestedDuration.load() * rate.load())));
+}
+
+void AudioEngine::audioDeviceStopped()
+{
+    chain.release();
+}
+
+void AudioEngine::audioDeviceIOCallbackWithContext(const float* const* inputs, int numInputs, float* const* outputs,
+                                                   int numOutputs, int numFrames,
+                                                   const juce::AudioIODeviceCallbackContext&)
+{
+    for (int i = 0; i < numOutputs; ++i)
+        if (outputs[i] != nullptr)
+            juce::FloatVectorOperations::clear(outputs[i], numFrames);
+    const int channels = juce::jmin(inputChannels.load(std::memory_order_relaxed), buffer.getNumChannels());
+    if (channels == 0)
+        return;
+
+    for (int start = 0; start < numFrames;)
+    {
+        const int frames = juce::jmin(numFrames - start, buffer.getNumSamples());
+        for (int c = 0; c < channels; ++c)
+        {
+            auto* dest = buffer.getWritePointer(c);
+            if (c < numInputs && inputs[c] != nullptr)
+                juce::FloatVectorOperations::copy(dest, inputs[c] + start, frames);
+            else
+                juce::FloatVectorOperations::clear(dest, frames);
+            const auto range = juce::FloatVectorOperations::findMinAndMax(dest, frames);
+            const float peak = juce::jmax(std::abs(range.getStart()), std::abs(range.getEnd()));
+            auto& stored = peaks[size_t(c)];
+            if (peak > stored.load(std::memory_order_relaxed))
+                stored.store(peak, std::memory_order_relaxed);
+            if (peak >= 0.999f)
+                clips[size_t(c)].store(true, std::memory_order_relaxed);
+        }
+
+        // A take with a duration ends on its exact frame: the block is split there.
+        bool record = recordWanted.load(std::memory_order_relaxed);
+        const int64_t left = framesLeft.load(std::memory_order_relaxed);
+        if (record && !wasRecording)
+            preChainThisTake = preChainEnabled.load(std::memory_order_relaxed);
+        if (record && left >= 0 && left < frames)
+        {
+            if (left > 0)
+                processPiece(0, int(left), true);
+            recordWanted.store(false, std::memory_order_relaxed);
+            framesLeft.store(-1, std::memory_order_relaxed);
+            processPiece(int(left), frames - int(left), false);
+            wasRecording = false;
+        }
+        else
+        {
+            if (record && left >= 0)
+                framesLeft.store(left - frames, std::memory_order_relaxed);
+            processPiece(0, frames, record);
+            wasRecording = record;
+        }
+        processed.fetch_add(frames, std::memory_order_relaxed);
+        start += frames;
+    }
+}
+
+void AudioEngine::processPiece(int offset, int numFrames, bool record) noexcept
+{
+    if (numFrames <= 0)
+        return;
+    const int channels = juce::jmin(inputChannels.load(std::memory_order_relaxed), buffer.getNumChannels());
+    const bool isPaused = paused.load(std::memory_order_relaxed);
+    for (int c = 0; c < channels; ++c)
+        piece[size_t(c)] = buffer.getWritePointer(c) + offset;
+    // The pre-chain recorder gets its own copy: the chain works in place on `buffer`.
+    for (int c = 0; c < channels; ++c)
+    {
+        prePiece[size_t(c)] = preBuffer.getWritePointer(c);
+        juce::FloatVectorOperations::copy(prePiece[size_t(c)], piece[size_t(c)], numFrames);
+    }
+    pre.process(prePiece.data(), channels, numFrames, record && preChainThisTake, isPaused);
+    chain.process(piece.data(), channels, numFrames);
+    post.process(piece.data(), channels, numFrames, record, isPaused);
+}
+
+} // namespace capstan::app

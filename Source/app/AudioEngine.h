@@ -1,0 +1,83 @@
+#pragma once
+
+#include "PluginChain.h"
+
+#include <capstan/session/TakeRecorder.h>
+
+#include <juce_audio_devices/juce_audio_devices.h>
+
+#include <array>
+#include <atomic>
+
+namespace capstan::app
+{
+
+/** The device callback: input -> meters -> (pre-chain recorder) -> plugin chain -> recorder.
+
+    On the audio thread it copies the input into a preallocated buffer, measures peaks, and hands the block to
+    TakeRecorder::process() (which never blocks) before and after PluginChain::process() (which never waits). Takes
+    start and stop at block boundaries; a take with a duration ends on its exact frame, mid-block if need be. The
+    control thread asks for takes with startTake()/stopTake() and reads status() and the meters. */
+class AudioEngine final : public juce::AudioIODeviceCallback
+{
+public:
+    static constexpr int maxChannels = PluginChain::maxChannels;
+
+    explicit AudioEngine(PluginChain& chain);
+    ~AudioEngine() override;
+
+    /** Control thread: applies to the next take. The pre-chain file uses the same settings with "_prechain" added to
+        the pattern. */
+    void setSettings(const TakeSettings& settings);
+    void setPreChainRecording(bool enabled) { preChainEnabled.store(enabled); }
+    bool isPreChainRecording() const { return preChainEnabled.load(); }
+
+    /** Control thread: asks for a take; `durationSeconds` > 0 ends it after exactly that much audio. */
+    void startTake(double durationSeconds = 0);
+    void stopTake() { recordWanted.store(false); }
+    void setPaused(bool shouldPause) { paused.store(shouldPause); }
+    bool isPaused() const { return paused.load(); }
+    /** True from startTake() until stopTake() or until the duration ran out. */
+    bool isRecordWanted() const { return recordWanted.load(); }
+
+    TakeRecorder::Status status() const { return post.status(); }
+    TakeRecorder::Status preChainStatus() const { return pre.status(); }
+
+    /** Control thread: each input channel's peak since the last call (0..1+), and whether it clipped. */
+    float takePeak(int channel);
+    bool takeClip(int channel);
+    int numInputChannels() const { return inputChannels.load(); }
+    double sampleRate() const { return rate.load(); }
+    int64_t framesProcessed() const { return processed.load(std::memory_order_relaxed); }
+
+    void audioDeviceIOCallbackWithContext(const float* const* inputs, int numInputs, float* const* outputs,
+                                          int numOutputs, int numFrames,
+                                          const juce::AudioIODeviceCallbackContext& context) override;
+    void audioDeviceAboutToStart(juce::AudioIODevice* device) override;
+    void audioDeviceStopped() override;
+    void audioDeviceError(const juce::String&) override { deviceFailed.store(true); }
+    bool hasDeviceFailed() const { return deviceFailed.load(); }
+
+    /** Runs one block as the device would (tests drive the engine without a device after prepare()). */
+    void prepare(double sampleRate, int maxBlockFrames, int numChannels);
+
+private:
+    void processPiece(int offset, int numFrames, bool record) noexcept;
+
+    PluginChain& chain;
+    TakeRecorder post, pre;
+    juce::AudioBuffer<float> buffer, preBuffer;
+    std::array<float*, maxChannels> piece{}, prePiece{};
+    std::atomic<bool> recordWanted{false}, paused{false}, preChainEnabled{false}, deviceFailed{false};
+    std::atomic<int64_t> framesLeft{-1}; ///< of a take with a duration; -1: no limit
+    std::atomic<double> requestedDuration{0};
+    bool wasRecording = false;     ///< audio thread
+    bool preChainThisTake = false; ///< audio thread: latched when a take starts
+    std::atomic<int> inputChannels{0};
+    std::atomic<double> rate{48000};
+    std::atomic<int64_t> processed{0};
+    std::array<std::atomic<float>, maxChannels> peaks{};
+    std::array<std::atomic<bool>, maxChannels> clips{};
+};
+
+} // namespace capstan::app

@@ -1,0 +1,115 @@
+#include "HealthPanel.h"
+
+namespace capstan::app
+{
+
+namespace
+{
+const juce::Colour okColour(0xffdfe6ee), warnColour(0xfff39c12), badColour(0xffe74c3c);
+}
+
+juce::String HealthPanel::formatTime(double seconds)
+{
+    const int total = int(seconds);
+    const int tenths = int((seconds - total) * 10.0);
+    return juce::String(total / 3600) + ":" + juce::String((total / 60) % 60).paddedLeft('0', 2) + ":" +
+           juce::String(total % 60).paddedLeft('0', 2) + "." + juce::String(tenths);
+}
+
+juce::String HealthPanel::formatBytes(int64_t bytes)
+{
+    if (bytes < 1024 * 1024)
+        return juce::String(double(bytes) / 1024.0, 1) + " KiB";
+    if (bytes < int64_t(1024) * 1024 * 1024)
+        return juce::String(double(bytes) / (1024.0 * 1024.0), 2) + " MiB";
+    return juce::String(double(bytes) / (1024.0 * 1024.0 * 1024.0), 2) + " GiB";
+}
+
+juce::String HealthPanel::dropsText() const
+{
+    if (shown.dropCount == 0)
+        return "none";
+    juce::String text = juce::String(shown.dropCount) + (shown.dropCount == 1 ? " drop, " : " drops, ") +
+                        juce::String(shown.droppedFrames) + " frames";
+    if (!dropTimes.isEmpty())
+        text << " at " << dropTimes.joinIntoString(", ");
+    return text;
+}
+
+void HealthPanel::update(const TakeRecorder::Status& status, const Extra& extra)
+{
+    // A new take starts a new drop list.
+    const bool active = status.state == TakeRecorder::State::recording || status.state == TakeRecorder::State::starting;
+    if (active && status.takesCompleted != lastTakes && status.dropCount < lastDropCount)
+        dropTimes.clear();
+    if (status.dropCount < lastDropCount)
+    {
+        dropTimes.clear();
+        lastDropCount = 0;
+    }
+    if (status.dropCount > lastDropCount)
+    {
+        dropTimes.add(formatTime(status.elapsedSeconds).upToLastOccurrenceOf(".", false, false));
+        while (dropTimes.size() > 4)
+            dropTimes.remove(0);
+        lastDropCount = status.dropCount;
+    }
+    lastTakes = status.takesCompleted;
+    shown = status;
+
+    double diskSeconds = status.secondsUntilDiskFull;
+    if (diskSeconds < 0 && extra.freeBytes >= 0 && status.elapsedSeconds > 1 && status.bytesWritten > 0)
+        diskSeconds = extra.freeBytes / (double(status.bytesWritten) / status.elapsedSeconds);
+    juce::String disk = "-";
+    juce::Colour diskColour = okColour;
+    if (diskSeconds >= 0)
+    {
+        disk = diskSeconds > 360000 ? juce::String("> 100 h")
+                                    : formatTime(diskSeconds).upToLastOccurrenceOf(".", false, false);
+        diskColour = diskSeconds < 60 ? badColour : diskSeconds < 600 ? warnColour : okColour;
+    }
+    else if (extra.freeBytes >= 0)
+    {
+        disk = formatBytes(int64_t(extra.freeBytes)) + " free";
+    }
+
+    juce::String device = extra.deviceXruns < 0 ? juce::String("-") : juce::String(extra.deviceXruns);
+    if (extra.chainPassThroughs > 0)
+        device << " / chain " << juce::String(extra.chainPassThroughs);
+
+    cells = {
+        {"ELAPSED", formatTime(status.elapsedSeconds), okColour},
+        {"FILE SIZE", formatBytes(status.bytesWritten), okColour},
+        {"DROPS", dropsText(), status.dropCount > 0 ? badColour : okColour},
+        {"ENCODER LAG", juce::String(juce::roundToInt(status.encoderLagSeconds * 1000.0)) + " ms",
+         status.encoderLagSeconds > 1.0    ? badColour
+         : status.encoderLagSeconds > 0.25 ? warnColour
+                                           : okColour},
+        {"DISK LEFT", disk, diskColour},
+        {"XRUNS / PASS", device, extra.deviceXruns > 0 || extra.chainPassThroughs > 0 ? warnColour : okColour},
+    };
+    repaint();
+}
+
+void HealthPanel::paint(juce::Graphics& g)
+{
+    if (cells.empty())
+        return;
+    auto area = getLocalBounds();
+    const int width = area.getWidth() / int(cells.size());
+    for (size_t i = 0; i < cells.size(); ++i)
+    {
+        auto cell = (i + 1 == cells.size() ? area : area.removeFromLeft(width)).reduced(3);
+        g.setColour(juce::Colour(0xff1d2127));
+        g.fillRoundedRectangle(cell.toFloat(), 4.0f);
+        auto inner = cell.reduced(8, 4);
+        g.setColour(juce::Colours::grey);
+        g.setFont(juce::Font(11.0f, juce::Font::bold));
+        g.drawText(cells[i].title, inner.removeFromTop(16), juce::Justification::left);
+        g.setColour(cells[i].colour);
+        g.setFont(juce::Font(cells[i].value.length() > 14 ? 13.0f : 18.0f));
+        g.drawFittedText(cells[i].value, inner, juce::Justification::centredLeft, 2, 0.8f);
+    }
+}
+
+} // namespace capstan::app

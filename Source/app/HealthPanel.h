@@ -1,0 +1,44 @@
+#pragma once
+
+#include <capstan/session/TakeRecorder.h>
+
+#include <juce_gui_basics/juce_gui_basics.h>
+
+namespace capstan::app
+{
+
+/** The always-visible health of the take: elapsed time, file size, drops (how many, how long, and when), encoder
+    lag, disk time left, device over/underruns and chain pass-throughs, one cell each. Cells turn orange or red when
+    they need attention. */
+class HealthPanel final : public juce::Component
+{
+public:
+    struct Extra
+    {
+        int deviceXruns = -1;          ///< -1: the device does not count them
+        int64_t chainPassThroughs = 0; ///< blocks the chain let through unprocessed (a change was being made)
+        double freeBytes = -1;         ///< on the take's volume, when the recorder does not estimate it
+    };
+
+    void update(const TakeRecorder::Status& status, const Extra& extra);
+    void paint(juce::Graphics& g) override;
+
+    static juce::String formatTime(double seconds);
+    static juce::String formatBytes(int64_t bytes);
+    /** "no drops" or "3 drops, 1536 frames, at 0:12, 0:40": the times are when the display saw the count rise. */
+    juce::String dropsText() const;
+
+private:
+    struct Cell
+    {
+        juce::String title, value;
+        juce::Colour colour;
+    };
+    std::vector<Cell> cells;
+    int64_t lastDropCount = 0;
+    juce::StringArray dropTimes;
+    int lastTakes = -1;
+    TakeRecorder::Status shown;
+};
+
+} // namespace capstan::app

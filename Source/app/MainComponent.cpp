@@ -1,0 +1,364 @@
+#include "MainComponent.h"
+
+#include <juce_audio_utils/juce_audio_utils.h>
+
+namespace capstan::app
+{
+
+namespace
+{
+const int bitrates[] = {96, 128, 160, 192, 256, 320};
+
+juce::String stateText(TakeRecorder::State state)
+{
+    switch (state)
+    {
+    case TakeRecorder::State::idle:
+        return "IDLE";
+    case TakeRecorder::State::ready:
+        return "READY";
+    case TakeRecorder::State::starting:
+        return "STARTING";
+    case TakeRecorder::State::recording:
+        return "RECORDING";
+    case TakeRecorder::State::stopping:
+        return "FINISHING";
+    case TakeRecorder::State::failed:
+        return "FAILED";
+    }
+    return {};
+}
+} // namespace
+
+MainComponent::MainComponent(AppCore& coreIn, juce::StringArray extraScanFolders)
+    : core(coreIn), chain(coreIn, std::move(extraScanFolders))
+{
+    setOpaque(true);
+    recordButton.setColour(juce::TextButton::buttonColourId, juce::Colour(0xffc0392b));
+    for (auto* c : std::initializer_list<juce::Component*>{
+             &recordButton,   &pauseButton, &stopButton,   &audioButton,  &stateLabel,
+             &deviceLabel,    &banner,      &meter,        &health,       &formatLabel,
+             &formatBox,      &extraLabel,  &extraBox,     &bitrateLabel, &bitrateBox,
+             &folderLabel,    &folderValue, &folderButton, &patternLabel, &patternEditor,
+             &preChainToggle, &chain,       &recentLabel,  &recentList,   &openFolderButton})
+        addAndMakeVisible(c);
+
+    stateLabel.setFont(juce::Font(26.0f, juce::Font::bold));
+    deviceLabel.setJustificationType(juce::Justification::centredRight);
+    deviceLabel.setColour(juce::Label::textColourId, juce::Colours::lightgrey);
+    banner.setColour(juce::Label::backgroundColourId, juce::Colour(0xffc0392b));
+    banner.setColour(juce::Label::textColourId, juce::Colours::white);
+    banner.setFont(juce::Font(15.0f, juce::Font::bold));
+    banner.setVisible(false);
+    recentLabel.setFont(juce::Font(15.0f, juce::Font::bold));
+    recentList.setRowHeight(20);
+    recentList.setColour(juce::ListBox::backgroundColourId, juce::Colour(0xff1d2127));
+    folderValue.setColour(juce::Label::backgroundColourId, juce::Colour(0xff1d2127));
+    folderValue.setMinimumHorizontalScale(0.6f);
+
+    int id = 1;
+    for (auto format : allRecordingFormats())
+    {
+        formatBox.addItem(recordingFormatLabel(format), id);
+        extraBox.addItem(recordingFormatLabel(format), id + 1);
+        ++id;
+    }
+    extraBox.addItem("Nothing else", 1);
+    for (int rate : bitrates)
+        bitrateBox.addItem(juce::String(rate) + " kbit/s", rate);
+
+    showSettingsInControls();
+    formatBox.onChange = extraBox.onChange = bitrateBox.onChange = [this] { applySettingsFromControls(); };
+    patternEditor.onReturnKey = patternEditor.onFocusLost = [this] { applySettingsFromControls(); };
+    preChainToggle.setToggleState(core.engine.isPreChainRecording(), juce::dontSendNotification);
+    preChainToggle.onClick = [this] { core.setPreChainRecording(preChainToggle.getToggleState()); };
+    folderButton.onClick = [this] { chooseFolder(); };
+    audioButton.onClick = [this] { showAudioSettings(); };
+    recordButton.onClick = [this] { startRecording(); };
+    stopButton.onClick = [this] { stopRecording(); };
+    pauseButton.onClick = [this]
+    {
+        core.engine.setPaused(!core.engine.isPaused());
+        pauseButton.setButtonText(core.engine.isPaused() ? "Resume" : "Pause");
+    };
+    openFolderButton.onClick = [this]
+    {
+        const auto folder = takeFolder();
+        folder.createDirectory();
+        folder.startAsProcess(); // the desktop's file manager
+    };
+
+    recent = core.settings.recentTakes();
+    recentList.updateContent();
+    if (core.chainRestoreProblems.isNotEmpty())
+        setProblem("Some saved plugins could not be loaded: " + core.chainRestoreProblems);
+
+    setSize(980, 680);
+    timerCallback();
+    startTimerHz(15);
+}
+
+MainComponent::~MainComponent()
+{
+    stopTimer();
+}
+
+juce::File MainComponent::takeFolder() const
+{
+    const auto settings = core.takeSettings();
+    return juce::File(settings.folder.empty() ? defaultRecordFolder() : settings.folder);
+}
+
+void MainComponent::showSettingsInControls()
+{
+    const auto settings = core.takeSettings();
+    const auto& formats = allRecordingFormats();
+    const auto index = [&](RecordingFormat format)
+    { return int(std::find(formats.begin(), formats.end(), format) - formats.begin()); };
+    formatBox.setSelectedId(index(settings.format) + 1, juce::dontSendNotification);
+    extraBox.setSelectedId(settings.extraFormats.empty() ? 1 : index(settings.extraFormats.front()) + 2,
+                           juce::dontSendNotification);
+    bitrateBox.setSelectedId(settings.bitrateKbps, juce::dontSendNotification);
+    folderValue.setText(takeFolder().getFullPathName(), juce::dontSendNotification);
+    patternEditor.setText(settings.pattern, false);
+}
+
+void MainComponent::applySettingsFromControls()
+{
+    auto settings = core.takeSettings();
+    const auto& formats = allRecordingFormats();
+    if (juce::isPositiveAndBelow(formatBox.getSelectedId() - 1, int(formats.size())))
+        settings.format = formats[size_t(formatBox.getSelectedId() - 1)];
+    settings.extraFormats.clear();
+    if (juce::isPositiveAndBelow(extraBox.getSelectedId() - 2, int(formats.size())))
+        settings.extraFormats.push_back(formats[size_t(extraBox.getSelectedId() - 2)]);
+    if (bitrateBox.getSelectedId() > 0)
+        settings.bitrateKbps = bitrateBox.getSelectedId();
+    if (patternEditor.getText().trim().isNotEmpty())
+        settings.pattern = patternEditor.getText().trim().toStdString();
+    core.setTakeSettings(settings);
+    showSettingsInControls();
+}
+
+void MainComponent::chooseFolder()
+{
+    chooser = std::make_unique<juce::FileChooser>("Folder for takes", takeFolder());
+    chooser->launchAsync(juce::FileBrowserComponent::openMode | juce::FileBrowserComponent::canSelectDirectories,
+                         [this](const juce::FileChooser& fc)
+                         {
+                             if (fc.getResult() == juce::File())
+                                 return;
+                             auto settings = core.takeSettings();
+                             settings.folder = fc.getResult().getFullPathName().toStdString();
+                             core.setTakeSettings(settings);
+                             showSettingsInControls();
+                         });
+}
+
+void MainComponent::showAudioSettings()
+{
+    auto selector = std::make_unique<juce::AudioDeviceSelectorComponent>(
+        core.deviceManager, 1, AudioEngine::maxChannels, 0, 0, false, false, false, false);
+    selector->setSize(520, 360);
+    juce::DialogWindow::LaunchOptions options;
+    options.content.setOwned(selector.release());
+    options.dialogTitle = "Audio input";
+    options.componentToCentreAround = this;
+    options.dialogBackgroundColour = juce::Colour(0xff2b3038);
+    options.useNativeTitleBar = false;
+    options.resizable = false;
+    options.launchAsync();
+}
+
+void MainComponent::startRecording(double durationSeconds)
+{
+    takeFailed = false;
+    core.engine.setPaused(false);
+    pauseButton.setButtonText("Pause");
+    core.engine.startTake(durationSeconds);
+    timerCallback();
+}
+
+void MainComponent::stopRecording()
+{
+    core.engine.stopTake();
+    core.engine.setPaused(false);
+    pauseButton.setButtonText("Pause");
+}
+
+void MainComponent::setProblem(const juce::String& text)
+{
+    problem = text;
+    timerCallback();
+}
+
+void MainComponent::timerCallback()
+{
+    meter.update(core.engine);
+    const auto status = core.engine.status();
+    const auto preStatus = core.engine.preChainStatus();
+    const bool wanted = core.engine.isRecordWanted();
+
+    // New finished takes go to the top of the recent list.
+    juce::StringArray finished;
+    if (status.takesCompleted != lastTakesCompleted)
+    {
+        lastTakesCompleted = status.takesCompleted;
+        for (const auto& file : status.lastFiles)
+            finished.add(file);
+    }
+    if (preStatus.takesCompleted != lastPreTakesCompleted)
+    {
+        lastPreTakesCompleted = preStatus.takesCompleted;
+        for (const auto& file : preStatus.lastFiles)
+            finished.add(file);
+    }
+    if (!finished.isEmpty())
+    {
+        core.settings.addRecentTakes(finished);
+        recent = core.settings.recentTakes();
+        recentList.updateContent();
+        recentList.repaint();
+    }
+
+    // The banner: anything that failed stays visible until the next take starts.
+    juce::StringArray problems;
+    if (problem.isNotEmpty())
+        problems.add(problem);
+    if (status.state == TakeRecorder::State::failed || (wanted && !status.lastError.empty()))
+        takeFailed = true;
+    if (takeFailed)
+        problems.add("RECORDING FAILED: " + juce::String(status.lastError.empty() ? "see the log" : status.lastError));
+    if (preStatus.state == TakeRecorder::State::failed)
+        problems.add("Pre-chain recording failed: " + juce::String(preStatus.lastError));
+    if (core.engine.hasDeviceFailed())
+        problems.add("The audio device reported an error" +
+                     (core.deviceManager.getCurrentAudioDevice() != nullptr
+                          ? ": " + core.deviceManager.getCurrentAudioDevice()->getLastError()
+                          : juce::String()));
+    if (wanted && status.state == TakeRecorder::State::idle)
+        problems.add("Cannot record: no audio input is running");
+    const auto bannerText = problems.joinIntoString("  |  ");
+    if (bannerText != banner.getText())
+    {
+        banner.setText(bannerText, juce::dontSendNotification);
+        banner.setVisible(bannerText.isNotEmpty());
+        resized();
+    }
+
+    // Transport.
+    const bool recording =
+        status.state == TakeRecorder::State::recording || status.state == TakeRecorder::State::starting;
+    juce::String text = stateText(status.state);
+    if (recording && core.engine.isPaused())
+        text = "PAUSED";
+    if (recording || status.state == TakeRecorder::State::stopping)
+        text = juce::String(juce::CharPointer_UTF8("\xe2\x97\x8f ")) + text + "  " +
+               HealthPanel::formatTime(status.elapsedSeconds);
+    stateLabel.setText(text, juce::dontSendNotification);
+    stateLabel.setColour(juce::Label::textColourId, recording ? juce::Colour(0xffff5e57)
+                                                    : status.state == TakeRecorder::State::failed
+                                                        ? juce::Colour(0xffe74c3c)
+                                                        : juce::Colours::white);
+    recordButton.setEnabled(!wanted);
+    stopButton.setEnabled(wanted || recording);
+    pauseButton.setEnabled(recording);
+
+    auto* device = core.deviceManager.getCurrentAudioDevice();
+    deviceLabel.setText(device == nullptr
+                            ? juce::String("no audio input")
+                            : device->getTypeName() + ": " + device->getName() + "\n" +
+                                  juce::String(device->getCurrentSampleRate(), 0) + " Hz, " +
+                                  juce::String(device->getCurrentBufferSizeSamples()) + " frames, " +
+                                  juce::String(device->getActiveInputChannels().countNumberOfSetBits()) + " in",
+                        juce::dontSendNotification);
+
+    HealthPanel::Extra extra;
+    extra.deviceXruns = device != nullptr ? device->getXRunCount() : -1;
+    extra.chainPassThroughs = core.chain.blocksPassedThrough();
+    const auto file = juce::File(
+        juce::String(status.currentFile.empty() ? takeFolder().getFullPathName().toStdString() : status.currentFile));
+    extra.freeBytes = double((file.isDirectory() ? file : file.getParentDirectory()).getBytesFreeOnVolume());
+    health.update(status, extra);
+}
+
+void MainComponent::paintListBoxItem(int row, juce::Graphics& g, int width, int height, bool selected)
+{
+    if (!juce::isPositiveAndBelow(row, recent.size()))
+        return;
+    if (selected)
+        g.fillAll(juce::Colour(0xff34495e));
+    const juce::File file(recent[row]);
+    g.setColour(file.existsAsFile() ? juce::Colours::white : juce::Colours::grey);
+    g.setFont(13.0f);
+    g.drawText(file.getFileName(), 8, 0, 300, height, juce::Justification::centredLeft);
+    g.setColour(juce::Colours::grey);
+    g.drawText(file.getParentDirectory().getFullPathName() + "   " +
+                   (file.existsAsFile() ? HealthPanel::formatBytes(file.getSize()) : juce::String("missing")),
+               316, 0, width - 324, height, juce::Justification::centredLeft);
+}
+
+void MainComponent::listBoxItemDoubleClicked(int row, const juce::MouseEvent&)
+{
+    juce::File(recent[row]).revealToUser();
+}
+
+void MainComponent::paint(juce::Graphics& g)
+{
+    g.fillAll(juce::Colour(0xff262a31));
+    g.setColour(juce::Colours::white);
+    g.setFont(juce::Font(15.0f, juce::Font::bold));
+    g.drawText("Take", takeArea.withHeight(24), juce::Justification::centredLeft);
+}
+
+void MainComponent::resized()
+{
+    auto area = getLocalBounds().reduced(10);
+    auto top = area.removeFromTop(44);
+    recordButton.setBounds(top.removeFromLeft(110).reduced(2));
+    pauseButton.setBounds(top.removeFromLeft(90).reduced(2));
+    stopButton.setBounds(top.removeFromLeft(90).reduced(2));
+    top.removeFromLeft(12);
+    audioButton.setBounds(top.removeFromRight(130).reduced(2));
+    deviceLabel.setBounds(top.removeFromRight(300));
+    stateLabel.setBounds(top);
+    area.removeFromTop(6);
+    if (banner.isVisible())
+    {
+        banner.setBounds(area.removeFromTop(32));
+        area.removeFromTop(6);
+    }
+    meter.setBounds(area.removeFromTop(56));
+    area.removeFromTop(6);
+    health.setBounds(area.removeFromTop(64));
+    area.removeFromTop(8);
+
+    auto bottom = area.removeFromBottom(150);
+    auto recentHeader = bottom.removeFromTop(26);
+    openFolderButton.setBounds(recentHeader.removeFromRight(110).reduced(1));
+    recentLabel.setBounds(recentHeader);
+    recentList.setBounds(bottom);
+    area.removeFromBottom(8);
+
+    takeArea = area.removeFromLeft(400);
+    auto take = takeArea;
+    take.removeFromTop(26);
+    auto row = [&take](juce::Label& label, juce::Component& editor, juce::Component* button = nullptr)
+    {
+        auto line = take.removeFromTop(30);
+        label.setBounds(line.removeFromLeft(80));
+        if (button != nullptr)
+            button->setBounds(line.removeFromRight(80).reduced(2));
+        editor.setBounds(line.reduced(2));
+    };
+    row(formatLabel, formatBox);
+    row(extraLabel, extraBox);
+    row(bitrateLabel, bitrateBox);
+    row(folderLabel, folderValue, &folderButton);
+    row(patternLabel, patternEditor);
+    preChainToggle.setBounds(take.removeFromTop(30));
+    area.removeFromLeft(16);
+    chain.setBounds(area);
+}
+
+} // namespace capstan::app
