@@ -25,7 +25,7 @@ packages=(
     nginx-light libnginx-mod-rtmp srt-tools
     # GUI tests: the standalone app and plugin under a virtual X server (screenshots via ffmpeg's x11grab);
     # jalv runs the LV2 plugin as a JACK client outside JUCE
-    xvfb xauth jalv lv2-dev
+    xvfb xauth x11-utils jalv lv2-dev
 )
 
 missing=()

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Starts the capture plugin's Standalone build on a virtual X display (Xvfb), waits for its window, saves a
+# screenshot of it as OUTDIR/plugin-standalone.png and checks that the picture is not blank. Used as a CTest test
+# (label plugin) and to refresh Docs/plugin.png.
+#
+#   Scripts/plugin-screenshot.sh OUTDIR [STANDALONE]
+#
+# STANDALONE defaults to the Debug/Release build in build/. No sound card is needed: the Standalone runs with no
+# audio device open (or on a dummy JACK server when one is running). Needs Xvfb, xwininfo (x11-utils) and ffmpeg.
+set -euo pipefail
+
+outdir=${1:?usage: plugin-screenshot.sh OUTDIR [STANDALONE]}
+app=${2:-}
+if [[ -z "$app" ]]; then
+    app=$(ls -1 "$(dirname "$0")"/../build/Plugins/CapstanCapture/CapstanCapture_artefacts/*/Standalone/CapstanCapture 2>/dev/null | head -1 || true)
+fi
+[[ -x "$app" ]] || { echo "plugin-screenshot: no Standalone binary at '${app}'" >&2; exit 2; }
+mkdir -p "$outdir"
+outdir=$(cd "$outdir" && pwd)
+shot="$outdir/plugin-standalone.png"
+rm -f "$shot"
+
+# A free display number: no lock file and no socket.
+display=""
+for n in $(seq 71 140); do
+    if [[ ! -e /tmp/.X$n-lock && ! -e /tmp/.X11-unix/X$n ]]; then display=":$n"; break; fi
+done
+[[ -n "$display" ]] || { echo "plugin-screenshot: no free X display" >&2; exit 2; }
+
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+Xvfb "$display" -screen 0 1024x768x24 -nolisten tcp >"$outdir/xvfb.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
+xdpyinfo -display "$display" >/dev/null 2>&1 || { echo "plugin-screenshot: Xvfb did not start" >&2; exit 1; }
+
+# A dummy JACK server (private name, so it never meets another test's server) gives the Standalone a paced audio
+# device through ALSA's jack plugin; without jackd the Standalone simply runs with no device open.
+export JACK_DEFAULT_SERVER="capstan-shot-$$"
+if command -v jackd >/dev/null 2>&1; then
+    jackd --no-realtime -d dummy -r 48000 -p 512 >"$outdir/jackd.log" 2>&1 &
+    pids+=($!)
+    sleep 1
+fi
+
+# A private HOME keeps the Standalone's settings file (and any take) out of the user's; takes go to OUTDIR/takes.
+home="$outdir/home"
+mkdir -p "$home"
+DISPLAY="$display" HOME="$home" CAPSTAN_RECORD_DIR="$outdir/takes" "$app" >"$outdir/standalone.log" 2>&1 &
+app_pid=$!
+pids=("$app_pid" "${pids[@]}")
+
+# Wait for the plugin's top-level window (titled with the plugin's name) to be mapped.
+geometry=""
+for _ in $(seq 100); do
+    kill -0 "$app_pid" 2>/dev/null || { echo "plugin-screenshot: the Standalone exited early:" >&2; cat "$outdir/standalone.log" >&2; exit 1; }
+    # A line like: 0x200006 "Capstan Capture": ("Capstan Capture" "Capstan Capture")  648x484+191+145  +191+145
+    line=$(xwininfo -display "$display" -root -tree 2>/dev/null | grep -m1 '"Capstan Capture":' || true)
+    if [[ -n "$line" ]]; then
+        id=$(awk '{print $1}' <<<"$line")
+        if xwininfo -display "$display" -id "$id" 2>/dev/null | grep -q "Map State: IsViewable"; then
+            size=$(grep -oE '[0-9]+x[0-9]+\+-?[0-9]+\+-?[0-9]+' <<<"$line" | head -1)
+            position=$(awk '{print $NF}' <<<"$line")
+            w=${size%%x*}; rest=${size#*x}; h=${rest%%+*}
+            x=$(cut -d+ -f2 <<<"$position"); y=$(cut -d+ -f3 <<<"$position")
+            geometry="$x $y $w $h"
+            break
+        fi
+    fi
+    sleep 0.1
+done
+[[ -n "$geometry" ]] || { echo "plugin-screenshot: no 'Capstan Capture' window appeared" >&2; exit 1; }
+read -r x y w h <<<"$geometry"
+# Let the editor's first timer ticks paint the meters and the status line.
+sleep 1.5
+# x11grab needs the area inside the screen.
+(( x < 0 )) && x=0; (( y < 0 )) && y=0
+(( x + w > 1024 )) && w=$((1024 - x)); (( y + h > 768 )) && h=$((768 - y))
+ffmpeg -hide_banner -loglevel error -y -f x11grab -draw_mouse 0 -video_size "${w}x${h}" -i "${display}+${x},${y}" -frames:v 1 "$shot"
+
+# Not blank: the picture has more than one brightness.
+stats=$(ffprobe -v error -f lavfi "movie=$shot,signalstats" -show_entries frame_tags=lavfi.signalstats.YMIN,lavfi.signalstats.YMAX -of default=nw=1:nk=1 | tr '\n' ' ')
+read -r ymin ymax <<<"$stats"
+echo "plugin-screenshot: ${w}x${h} window at ${x},${y}; luma ${ymin}..${ymax}; saved $shot"
+[[ -s "$shot" ]] || { echo "plugin-screenshot: empty file" >&2; exit 1; }
+(( ymax - ymin > 40 )) || { echo "plugin-screenshot: the screenshot is blank" >&2; exit 1; }
