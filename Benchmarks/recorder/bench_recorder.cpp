@@ -12,6 +12,8 @@
 //   rss        resident memory sampled every second over a `realtime` recording of M minutes (FLAC + AAC).
 //   stop       time from stop() to finalized files (audio-only FLAC + AAC; and MP4 with its seekable remux).
 
+#include "../support/BenchSupport.h"
+
 #include <capstan/realtime/CallbackDriver.h>
 
 #include <juce_audio_formats/juce_audio_formats.h>
@@ -32,7 +34,7 @@
 
 namespace
 {
-using Clock = std::chrono::steady_clock;
+using namespace capstan::bench;
 namespace fs = std::filesystem;
 
 struct Options
@@ -47,29 +49,6 @@ struct Options
     std::string out = "/tmp/capstan-bench-recorder";
     std::string only;
 };
-
-struct Percentiles
-{
-    double p50 = 0, p99 = 0, p9999 = 0, max = 0, mean = 0;
-};
-
-Percentiles percentiles(std::vector<double> v)
-{
-    Percentiles p;
-    if (v.empty())
-        return p;
-    std::sort(v.begin(), v.end());
-    auto at = [&v](double q) { return v[std::min(v.size() - 1, size_t(q * double(v.size() - 1) + 0.5))]; };
-    p.p50 = at(0.5);
-    p.p99 = at(0.99);
-    p.p9999 = at(0.9999);
-    p.max = v.back();
-    double sum = 0;
-    for (double x : v)
-        sum += x;
-    p.mean = sum / double(v.size());
-    return p;
-}
 
 double rssMegabytes()
 {
@@ -110,16 +89,6 @@ struct Blocks
         out[1] = right.data() + size_t(index) * frames;
     }
 };
-
-/** Waits for `deadline` as an audio thread waits for its device: asleep until shortly before, then spinning, so
-    that the push starts on time on a warm core without one core being burnt spinning the whole period (on a
-    2-core machine that would starve the encoder thread). */
-void waitUntil(Clock::time_point deadline)
-{
-    std::this_thread::sleep_until(deadline - std::chrono::microseconds(150));
-    while (Clock::now() < deadline)
-        __builtin_ia32_pause();
-}
 
 double timerOverheadSeconds()
 {
