@@ -2,30 +2,10 @@
 
 #include "DummyAudioDevice.h"
 
-#include <cstdlib>
-#include <dlfcn.h>
+#include <capstan/devices/JackMessages.h>
 
 namespace capstan::app
 {
-
-namespace
-{
-void silentJackMessage(const char*) {}
-
-/** Listing JUCE's JACK device type asks libjack for a server; without this, libjack tries to start one and prints
-    several lines per attempt. The app shows what it found in its own window instead. */
-void quietenJack()
-{
-    ::setenv("JACK_NO_START_SERVER", "1", 0);
-    if (void* jack = ::dlopen("libjack.so.0", RTLD_LAZY | RTLD_LOCAL)) // stays loaded: JUCE and ALSA use it too
-    {
-        using SetHandler = void (*)(void (*)(const char*));
-        for (const char* setter : {"jack_set_error_function", "jack_set_info_function"})
-            if (auto set = reinterpret_cast<SetHandler>(::dlsym(jack, setter)))
-                set(silentJackMessage);
-    }
-}
-} // namespace
 
 AppCore::AppCore(const juce::File& settingsDir) : settings(settingsDir), host(settings.pluginListFile())
 {

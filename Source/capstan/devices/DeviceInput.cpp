@@ -1,4 +1,5 @@
 #include "DeviceInput.h"
+#include "JackMessages.h"
 
 #include <capstan/media/Error.h>
 #include <capstan/realtime/Recorder.h>
@@ -8,7 +9,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
-#include <dlfcn.h>
 #include <limits>
 #include <vector>
 
@@ -100,21 +100,6 @@ std::string describe(const std::vector<juce::AudioIODeviceType*>& types)
     return parts.joinIntoString("; ").toStdString();
 }
 
-void silentJackMessage(const char*) {}
-
-/** Scanning asks libjack (directly, and through ALSA's jack plugin) for a server. Without these, libjack would try
-    to start a server of its own and print several lines per attempt; Capstan reports what it found in one line. */
-void prepareJack()
-{
-    ::setenv("JACK_NO_START_SERVER", "1", 0);
-    if (void* jack = ::dlopen("libjack.so.0", RTLD_LAZY | RTLD_LOCAL)) // stays loaded: JUCE and ALSA use it too
-    {
-        using SetHandler = void (*)(void (*)(const char*));
-        for (const char* setter : {"jack_set_error_function", "jack_set_info_function"})
-            if (auto set = reinterpret_cast<SetHandler>(::dlsym(jack, setter)))
-                set(silentJackMessage);
-    }
-}
 } // namespace
 
 struct DeviceInput::Impl
@@ -151,7 +136,7 @@ struct DeviceInput::Impl
 
 DeviceInput::DeviceInput(const Request& request) : impl(std::make_unique<Impl>())
 {
-    prepareJack();
+    quietenJack();
     const auto types = scannedTypes(impl->manager);
     const juce::String wanted(request.name);
 
@@ -286,7 +271,7 @@ void DeviceInput::stop()
 
 std::string DeviceInput::describeInputs()
 {
-    prepareJack();
+    quietenJack();
     juce::ScopedJuceInitialiser_GUI juceInit;
     juce::AudioDeviceManager manager;
     return describe(scannedTypes(manager));

@@ -76,29 +76,8 @@ std::unique_ptr<StreamWriter> NetworkOutput::makeWriter(int64_t position, int& a
 {
     auto result = std::make_unique<StreamWriter>(spec.path, spec.format);
     result->setIoTimeout(spec.ioTimeoutSeconds);
-    AudioStreamConfig config;
-    config.sampleRate = sampleRate;
-    config.numChannels = numChannels;
-    config.format = SampleFormat::fltp;
-    config.encoder = spec.encoder;
-    config.encoderFormat = spec.encoderFormat;
-    config.encoderOptions = spec.encoderOptions;
-    config.codecConfig = spec.codecConfig;
-    audio = result->addAudioStream(config);
-    videoIndex = -1;
-    if (withVideo)
-    {
-        VideoStreamConfig v;
-        v.frameRate = video.frameRate;
-        v.width = video.width;
-        v.height = video.height;
-        v.format = video.format;
-        v.encoder = video.encoder;
-        v.encoderFormat = video.encoderFormat;
-        v.encoderOptions = video.encoderOptions;
-        v.codecConfig = video.codecConfig;
-        videoIndex = result->addVideoStream(v);
-    }
+    audio = result->addAudioStream(audioStreamConfig(spec, sampleRate, numChannels));
+    videoIndex = withVideo ? result->addVideoStream(videoStreamConfig(video)) : -1;
     Options options = spec.muxerOptions;
     // A resumed stream continues the recording's clock: its timestamps start where the timeline is now.
     if (position > 0 && !hasOption(options, "output_ts_offset"))

@@ -52,6 +52,35 @@ struct VideoSpec
     int queueFrames = 8; ///< frames the bounded queue (and its preallocated pool) holds
 };
 
+/** The StreamWriter audio stream of an output: the Recorder's planar float timeline into this output's encoder. */
+inline AudioStreamConfig audioStreamConfig(const OutputSpec& spec, int sampleRate, int numChannels)
+{
+    AudioStreamConfig config;
+    config.sampleRate = sampleRate;
+    config.numChannels = numChannels;
+    config.format = SampleFormat::fltp;
+    config.encoder = spec.encoder;
+    config.encoderFormat = spec.encoderFormat;
+    config.encoderOptions = spec.encoderOptions;
+    config.codecConfig = spec.codecConfig;
+    return config;
+}
+
+/** The StreamWriter video stream of an output that carries the Recorder's video. */
+inline VideoStreamConfig videoStreamConfig(const VideoSpec& video)
+{
+    VideoStreamConfig config;
+    config.frameRate = video.frameRate;
+    config.width = video.width;
+    config.height = video.height;
+    config.format = video.format;
+    config.encoder = video.encoder;
+    config.encoderFormat = video.encoderFormat;
+    config.encoderOptions = video.encoderOptions;
+    config.codecConfig = video.codecConfig;
+    return config;
+}
+
 struct RecorderConfig
 {
     int sampleRate = 48000;

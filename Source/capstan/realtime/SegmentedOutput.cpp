@@ -130,28 +130,9 @@ void SegmentedOutput::openSegment()
     try
     {
         segment.writer = std::make_unique<StreamWriter>(segment.path, spec.format);
-        AudioStreamConfig audio;
-        audio.sampleRate = sampleRate;
-        audio.numChannels = numChannels;
-        audio.format = SampleFormat::fltp;
-        audio.encoder = spec.encoder;
-        audio.encoderFormat = spec.encoderFormat;
-        audio.encoderOptions = spec.encoderOptions;
-        audio.codecConfig = spec.codecConfig;
-        segment.audioStream = segment.writer->addAudioStream(audio);
+        segment.audioStream = segment.writer->addAudioStream(audioStreamConfig(spec, sampleRate, numChannels));
         if (withVideo)
-        {
-            VideoStreamConfig config;
-            config.frameRate = video.frameRate;
-            config.width = video.width;
-            config.height = video.height;
-            config.format = video.format;
-            config.encoder = video.encoder;
-            config.encoderFormat = video.encoderFormat;
-            config.encoderOptions = video.encoderOptions;
-            config.codecConfig = video.codecConfig;
-            segment.videoStream = segment.writer->addVideoStream(config);
-        }
+            segment.videoStream = segment.writer->addVideoStream(videoStreamConfig(video));
         Options options = spec.muxerOptions;
         const bool hasMovflags =
             std::any_of(options.begin(), options.end(), [](const auto& kv) { return kv.first == "movflags"; });
