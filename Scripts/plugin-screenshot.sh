@@ -28,9 +28,11 @@ done
 [[ -n "$display" ]] || { echo "plugin-screenshot: no free X display" >&2; exit 2; }
 
 pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+cleanup() { # one at a time, in list order (the Standalone, then jackd): a server outliving its clients exits cleanly
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
 }
 trap cleanup EXIT
 
@@ -40,8 +42,10 @@ for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sl
 xdpyinfo -display "$display" >/dev/null 2>&1 || { echo "plugin-screenshot: Xvfb did not start" >&2; exit 1; }
 
 # A dummy JACK server (private name, so it never meets another test's server) gives the Standalone a paced audio
-# device through ALSA's jack plugin; without jackd the Standalone simply runs with no device open.
-export JACK_DEFAULT_SERVER="capstan-shot-$$"
+# device through ALSA's jack plugin; without jackd the Standalone simply runs with no device open. The name is fixed,
+# not per process: jackd keeps each name in a system-wide table of 8 slots, and a server killed without cleaning up
+# holds its slot until a server of the same name starts again.
+export JACK_DEFAULT_SERVER="capstan-shot"
 if command -v jackd >/dev/null 2>&1; then
     jackd --no-realtime -d dummy -r 48000 -p 512 >"$outdir/jackd.log" 2>&1 &
     pids+=($!)

@@ -13,8 +13,10 @@ outdir=${3:?usage: jalv-passthrough.sh LV2_BUNDLE URI OUTDIR}
 rm -rf "$outdir"
 mkdir -p "$outdir"
 
-# A server of our own: other tests (and a user's session) keep theirs.
-export JACK_DEFAULT_SERVER="capstan-jalv-$$"
+# A server of our own: other tests (and a user's session) keep theirs. The name is fixed, not per process: jackd keeps
+# each name in a system-wide table of 8 slots, and a server killed without cleaning up holds its slot until a server
+# of the same name starts again.
+export JACK_DEFAULT_SERVER="capstan-jalv"
 export JACK_NO_START_SERVER=1
 export LV2_PATH
 LV2_PATH=$(cd "$(dirname "$bundle")" && pwd)

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <functional>
 #include <optional>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -163,13 +164,23 @@ private:
     std::optional<std::string> previous;
 };
 
-/** A dummy JACK server of its own (`jackd -n capstan-test-PID -d dummy`, 48 kHz, 512 frames), up or not with a reason.
- */
+/** The server name for the running test case: fixed per test case rather than per process. jackd registers each
+    server name in a system-wide table of 8 slots (/dev/shm/jack-shm-registry); a server that dies without cleaning
+    up (SIGKILL on a test timeout) keeps its slot until a server of the same name starts again. Unique names per
+    process would fill the table for good; a name per test case reuses its slot, and still never meets the server of
+    a test case running beside it. */
+std::string jackServerNameForThisTest()
+{
+    const std::string test = Catch::getResultCapture().getCurrentTestName();
+    return "capstan-test-" + std::to_string(std::hash<std::string>{}(test) % 1000000);
+}
+
+/** A dummy JACK server of its own (`jackd -n capstan-test-N -d dummy`, 48 kHz, 512 frames), up or not with a
+    reason. */
 class DummyJackServer
 {
 public:
-    explicit DummyJackServer(const test::TestDir& dir)
-        : dir(dir), name("capstan-test-" + std::to_string(getpid())), environment(name)
+    explicit DummyJackServer(const test::TestDir& dir) : dir(dir), name(jackServerNameForThisTest()), environment(name)
     {
         server = std::make_unique<ChildProcess>(
             std::vector<std::string>{"jackd", "-n", name, "--no-realtime", "-d", "dummy", "-r", "48000", "-p", "512"},
