@@ -409,15 +409,7 @@ int main(int argc, char** argv)
     for (int i = 1; i < argc; ++i)
     {
         const std::string arg = argv[i];
-        auto value = [&]() -> std::string
-        {
-            if (i + 1 >= argc)
-            {
-                std::fprintf(stderr, "%s needs a value\n", arg.c_str());
-                std::exit(2);
-            }
-            return argv[++i];
-        };
+        auto value = [&] { return optionValue(argc, argv, i); };
         if (arg == "--pushes")
             options.pushes = std::stoi(value());
         else if (arg == "--speed")

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -42,6 +45,17 @@ inline void waitUntil(Clock::time_point deadline)
     std::this_thread::sleep_until(deadline - std::chrono::microseconds(150));
     while (Clock::now() < deadline)
         __builtin_ia32_pause();
+}
+
+/** Command lines: the value after argv[i] (advancing i), or exit 2 naming the option when it is missing. */
+inline std::string optionValue(int argc, char** argv, int& i)
+{
+    if (i + 1 >= argc)
+    {
+        std::fprintf(stderr, "%s needs a value\n", argv[i]);
+        std::exit(2);
+    }
+    return argv[++i];
 }
 
 } // namespace capstan::bench

@@ -46,6 +46,16 @@ void writeSinePaced(StreamWriter& writer, int stream, int sampleRate, double sec
         sleepUntil(start + std::chrono::microseconds(int64_t(double(done + 1024) / sampleRate / speed * 1e6)));
     }
 }
+
+/** Once the receiving ffmpeg has ended: it exited cleanly and wrote one AAC stream of `seconds` that decodes. */
+void checkReceivedAac(BackgroundProcess& receiver, const fs::path& received, double seconds)
+{
+    CHECK(receiver.wait(std::chrono::seconds(10)) == 0);
+    REQUIRE(fs::exists(received));
+    CHECK(probeStream(received, "a:0").text("codec_name") == "aac");
+    CHECK(probeFormat(received).number("duration") == Approx(seconds).margin(0.1));
+    CHECK(decodeErrors(received).empty());
+}
 } // namespace
 
 TEST_CASE("rtmp: StreamWriter streams aac + h264 to nginx-rtmp, and the recording has both streams, the full length, "
@@ -255,11 +265,7 @@ TEST_CASE("srt: StreamWriter streams mpegts to an ffmpeg SRT listener, and proto
     writer.close();
 
     // The listener ends its input when the caller closes.
-    CHECK(listener.wait(std::chrono::seconds(10)) == 0);
-    REQUIRE(fs::exists(received));
-    CHECK(probeStream(received, "a:0").text("codec_name") == "aac");
-    CHECK(probeFormat(received).number("duration") == Approx(seconds).margin(0.1));
-    CHECK(decodeErrors(received).empty());
+    checkReceivedAac(listener, received, seconds);
 }
 
 TEST_CASE("udp: StreamWriter streams mpegts to a local ffmpeg reader", "[network][udp]")
@@ -285,11 +291,7 @@ TEST_CASE("udp: StreamWriter streams mpegts to a local ffmpeg reader", "[network
     writer.close();
 
     // The reader stops when nothing arrived for its timeout (3 s) and finalizes its file.
-    CHECK(reader.wait(std::chrono::seconds(10)) == 0);
-    REQUIRE(fs::exists(received));
-    CHECK(probeStream(received, "a:0").text("codec_name") == "aac");
-    CHECK(probeFormat(received).number("duration") == Approx(seconds).margin(0.1));
-    CHECK(decodeErrors(received).empty());
+    checkReceivedAac(reader, received, seconds);
 
     // An option neither the muxer nor the protocol knows is an error, not ignored.
     StreamWriter bad("udp://127.0.0.1:" + std::to_string(port));
