@@ -311,11 +311,20 @@ void CaptureEditor::updateStatus()
 
     const double rate = capture.getSampleRate() > 0 ? capture.getSampleRate() : 48000.0;
     elapsedValue.setText(formatDuration(status.elapsedSeconds), juce::dontSendNotification);
-    dropsValue.setText(juce::String(status.dropCount) + " (" + juce::String(double(status.droppedFrames) / rate, 2) +
-                           " s)",
-                       juce::dontSendNotification);
+    // Bad samples (NaN/Inf from a plug-in, absurd magnitudes) are repaired in the file: say so beside the drops.
+    const int64_t repaired = status.nonFiniteSamples + status.clippedSamples;
+    juce::String drops =
+        juce::String(status.dropCount) + " (" + juce::String(double(status.droppedFrames) / rate, 2) + " s)";
+    if (repaired > 0)
+        drops << ", " << juce::String(repaired) << " bad samples fixed";
+    dropsValue.setText(drops, juce::dontSendNotification);
+    dropsValue.setTooltip(
+        repaired > 0 ? juce::String(status.nonFiniteSamples) + " NaN/Inf samples written as silence, " +
+                           juce::String(status.clippedSamples) + " samples beyond +60 dBFS clipped; first at " +
+                           formatDuration(status.firstRepairSeconds)
+                     : juce::String());
     dropsValue.setColour(juce::Label::textColourId,
-                         status.dropCount > 0 ? juce::Colours::orange : juce::Colours::white);
+                         status.dropCount > 0 || repaired > 0 ? juce::Colours::orange : juce::Colours::white);
     lagValue.setText(juce::String(status.encoderLagSeconds, 2) + " s", juce::dontSendNotification);
     diskValue.setText(formatDiskLeft(status.secondsUntilDiskFull), juce::dontSendNotification);
 

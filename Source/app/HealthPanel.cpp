@@ -36,6 +36,21 @@ juce::String HealthPanel::dropsText() const
     return text;
 }
 
+juce::String HealthPanel::repairsText() const
+{
+    if (shown.nonFiniteSamples == 0 && shown.clippedSamples == 0)
+        return "none";
+    juce::StringArray parts;
+    if (shown.nonFiniteSamples > 0)
+        parts.add(juce::String(shown.nonFiniteSamples) + " NaN/Inf silenced");
+    if (shown.clippedSamples > 0)
+        parts.add(juce::String(shown.clippedSamples) + " over +60 dB clipped");
+    juce::String text = parts.joinIntoString(", ");
+    if (shown.firstRepairSeconds >= 0)
+        text << ", first at " << formatTime(shown.firstRepairSeconds).upToLastOccurrenceOf(".", false, false);
+    return text;
+}
+
 void HealthPanel::update(const TakeRecorder::Status& status, const Extra& extra)
 {
     // A new take starts a new drop list.
@@ -81,6 +96,8 @@ void HealthPanel::update(const TakeRecorder::Status& status, const Extra& extra)
         {"ELAPSED", formatTime(status.elapsedSeconds), okColour},
         {"FILE SIZE", formatBytes(status.bytesWritten), okColour},
         {"DROPS", dropsText(), status.dropCount > 0 ? badColour : okColour},
+        {"BAD SAMPLES", repairsText(),
+         status.nonFiniteSamples > 0 || status.clippedSamples > 0 ? warnColour : okColour},
         {"ENCODER LAG", juce::String(juce::roundToInt(status.encoderLagSeconds * 1000.0)) + " ms",
          status.encoderLagSeconds > 1.0    ? badColour
          : status.encoderLagSeconds > 0.25 ? warnColour

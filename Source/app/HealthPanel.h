@@ -27,6 +27,8 @@ public:
     static juce::String formatBytes(int64_t bytes);
     /** "no drops" or "3 drops, 1536 frames, at 0:12, 0:40": the times are when the display saw the count rise. */
     juce::String dropsText() const;
+    /** NaN/Inf samples written as silence and absurd magnitudes clipped in the take, or "none". */
+    juce::String repairsText() const;
 
 private:
     struct Cell

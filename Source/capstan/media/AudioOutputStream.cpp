@@ -18,7 +18,9 @@ namespace capstan
 namespace
 {
 constexpr int maxChannels = 64;
-constexpr int fallbackFrameSize = 1024; // for encoders without a fixed frame size (PCM): fixed, so packets are too
+constexpr int maxSampleRate = 768000;     // the highest rate real converters run at
+constexpr double maxPtsGapSeconds = 3600; // silence one pts jump may insert: a typo must not write years of it
+constexpr int fallbackFrameSize = 1024;   // for encoders without a fixed frame size (PCM): fixed, so packets are too
 constexpr int64_t maxFramesPerStep = 1 << 16;
 
 std::string layoutName(const AVChannelLayout& layout)
@@ -101,15 +103,15 @@ AudioOutputStream::AudioOutputStream(AVFormatContext* format, const std::string&
     : settings(config), inputFrame(ffmpeg::allocFrame()), filteredFrame(ffmpeg::allocFrame()),
       encoderFrame(ffmpeg::allocFrame())
 {
-    if (config.sampleRate <= 0)
-        throw Error("audio sample rate must be a positive number of samples per second, got " +
+    if (config.sampleRate <= 0 || config.sampleRate > maxSampleRate)
+        throw Error("audio sample rate must be between 1 and " + std::to_string(maxSampleRate) + " Hz, got " +
                     std::to_string(config.sampleRate));
     if (config.numChannels <= 0 || config.numChannels > maxChannels)
         throw Error("audio channel count must be between 1 and " + std::to_string(maxChannels) + ", got " +
                     std::to_string(config.numChannels));
-    if (config.encoderSampleRate < 0)
-        throw Error("encoderSampleRate must be positive (or 0 for the input's rate), got " +
-                    std::to_string(config.encoderSampleRate));
+    if (config.encoderSampleRate < 0 || config.encoderSampleRate > maxSampleRate)
+        throw Error("encoderSampleRate must be between 1 and " + std::to_string(maxSampleRate) +
+                    " Hz (or 0 for the input's rate), got " + std::to_string(config.encoderSampleRate));
     if (config.encoderNumChannels < 0 || config.encoderNumChannels > maxChannels)
         throw Error("encoderNumChannels must be between 1 and " + std::to_string(maxChannels) +
                     " (or 0 for the input's count), got " + std::to_string(config.encoderNumChannels));
@@ -267,6 +269,15 @@ AudioOutputStream::AudioOutputStream(AVFormatContext* format, const std::string&
     if (!fifo)
         throw Error("out of memory allocating the audio FIFO");
 
+    // Float PCM stores any finite value as it is; every other encoder gets at most +-encoderLimit.
+    const bool floatPcm = isPcm(codec->id) && (av_get_packed_sample_fmt(encoderFormat) == AV_SAMPLE_FMT_FLT ||
+                                               av_get_packed_sample_fmt(encoderFormat) == AV_SAMPLE_FMT_DBL);
+    const double limit = floatPcm ? SampleRepair::noLimit : SampleRepair::encoderLimit;
+    entryRepair.emplace(limit, config.sampleRate, config.sampleRate);
+    if (filter)
+        filterRepair.emplace(limit, config.sampleRate, converterInputRate);
+    encoderRepair.emplace(limit, config.sampleRate, rate);
+
     encoderFrame->format = encoderFormat;
     encoderFrame->sample_rate = rate;
     encoderFrame->nb_samples = frameSize;
@@ -317,6 +328,12 @@ void AudioOutputStream::write(const AudioData& data, std::optional<double> pts)
             throw Error("audio pts " + std::to_string(*pts) + " s is before the end of what was already written (" +
                         std::to_string(double(inputFramesWritten) / settings.sampleRate) +
                         " s); pts must not go backwards");
+        if (target - inputFramesWritten > static_cast<int64_t>(maxPtsGapSeconds * settings.sampleRate))
+            throw Error("audio pts " + std::to_string(*pts) + " s would insert " +
+                        std::to_string(double(target - inputFramesWritten) / settings.sampleRate) +
+                        " s of silence after the end of what was written (" +
+                        std::to_string(double(inputFramesWritten) / settings.sampleRate) +
+                        " s); one pts may insert at most " + std::to_string(int(maxPtsGapSeconds)) + " s");
         writeSilence(target - inputFramesWritten);
     }
 
@@ -354,6 +371,25 @@ void AudioOutputStream::writeSilence(int64_t numFrames)
 
 void AudioOutputStream::process(const uint8_t* const* planes, int numFrames)
 {
+    const int inputFormat = toAVSampleFormat(settings.format);
+    if (entryRepair->needed(planes, inputFormat, settings.numChannels, numFrames))
+    {
+        // The caller's buffer is const: repair a copy (only chunks that need it pay for one).
+        const int numPlanes = isPlanar(settings.format) ? settings.numChannels : 1;
+        const int planeBytes =
+            numFrames * bytesPerSample(settings.format) * (isPlanar(settings.format) ? 1 : settings.numChannels);
+        repairScratch.resize(static_cast<size_t>(planeBytes) * static_cast<size_t>(numPlanes));
+        repairPlanes.resize(static_cast<size_t>(numPlanes));
+        for (int p = 0; p < numPlanes; ++p)
+        {
+            repairPlanes[p] = repairScratch.data() + static_cast<size_t>(p) * static_cast<size_t>(planeBytes);
+            std::copy_n(planes[p], planeBytes, repairPlanes[p]);
+        }
+        entryRepair->repair(repairPlanes.data(), inputFormat, settings.numChannels, numFrames, inputFramesWritten,
+                            repaired);
+        planes = repairPlanes.data();
+    }
+
     if (filter)
     {
         ffmpeg::FramePtr frame = ffmpeg::allocFrame();
@@ -366,12 +402,28 @@ void AudioOutputStream::process(const uint8_t* const* planes, int numFrames)
         av_samples_copy(frame->extended_data, const_cast<uint8_t* const*>(planes), 0, 0, numFrames,
                         settings.numChannels, static_cast<AVSampleFormat>(frame->format));
         filter->push(frame.get());
-        while (filter->pull(filteredFrame.get()))
-            convertAndQueue(filteredFrame->extended_data, filteredFrame->nb_samples);
+        queueFiltered();
     }
     else
         convertAndQueue(planes, numFrames);
     inputFramesWritten += numFrames;
+}
+
+void AudioOutputStream::queueFiltered()
+{
+    while (filter->pull(filteredFrame.get()))
+    {
+        const int n = filteredFrame->nb_samples;
+        const int channels = filteredFrame->ch_layout.nb_channels;
+        if (filterRepair->needed(filteredFrame->extended_data, filteredFrame->format, channels, n))
+        {
+            checkFfmpeg(av_frame_make_writable(filteredFrame.get()), "cannot repair the filter graph's output");
+            filterRepair->repair(filteredFrame->extended_data, filteredFrame->format, channels, n, filterOutputFrames,
+                                 repaired);
+        }
+        filterOutputFrames += n;
+        convertAndQueue(filteredFrame->extended_data, n);
+    }
 }
 
 int AudioOutputStream::convertAndQueue(const uint8_t* const* planes, int numFrames)
@@ -417,6 +469,9 @@ void AudioOutputStream::encodeQueued(bool final)
         encoderFrame->nb_samples = n;
         if (av_audio_fifo_read(fifo.get(), reinterpret_cast<void**>(encoderFrame->data), n) != n)
             throw Error("audio FIFO returned fewer samples than it holds");
+        const int channels = encoderFrame->ch_layout.nb_channels;
+        if (encoderRepair->needed(encoderFrame->extended_data, encoderFrame->format, channels, n))
+            encoderRepair->repair(encoderFrame->extended_data, encoderFrame->format, channels, n, encoderPts, repaired);
         encoderFrame->pts = encoderPts;
         encoderPts += n;
         encoder->encode(encoderFrame.get());
@@ -428,8 +483,7 @@ void AudioOutputStream::finish()
     if (filter)
     {
         filter->push(nullptr);
-        while (filter->pull(filteredFrame.get()))
-            convertAndQueue(filteredFrame->extended_data, filteredFrame->nb_samples);
+        queueFiltered();
     }
     if (resampler)
     {

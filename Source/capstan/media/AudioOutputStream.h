@@ -2,6 +2,7 @@
 
 #include "Encoder.h"
 #include "FilterGraph.h"
+#include "SampleRepair.h"
 #include "StreamWriter.h"
 
 #include <memory>
@@ -25,6 +26,8 @@ public:
     void finish();
 
     StreamInfo info() const;
+    /** What was repaired so far (non-finite samples, absurd magnitudes), on this stream's input clock. */
+    const SampleRepairs& repairs() const { return repaired; }
     const AudioStreamConfig& config() const { return settings; }
 
 private:
@@ -34,6 +37,8 @@ private:
     /** Converts to the encoder's format, queues, encodes whole frames; returns the frames queued. */
     int convertAndQueue(const uint8_t* const* planes, int numFrames);
     void encodeQueued(bool final);
+    /** Repairs the filter graph's output, then converts and queues it. */
+    void queueFiltered();
 
     AudioStreamConfig settings;
     std::unique_ptr<Encoder> encoder;
@@ -48,6 +53,15 @@ private:
     AVSampleFormat converterInputFormat = AV_SAMPLE_FMT_NONE; // after the filter graph
     int converterInputRate = 0;
     AVChannelLayout converterInputLayout{};
+
+    // Sample repair at each point where a bad value could do harm: the caller's samples (before a filter can spread
+    // a NaN through its state), the filter graph's output (volume=1e39 makes Inf from finite input) and the
+    // encoder's frame (a downmix or the resampler can overshoot the limit).
+    std::optional<SampleRepair> entryRepair, filterRepair, encoderRepair;
+    SampleRepairs repaired;
+    std::vector<uint8_t> repairScratch;
+    std::vector<uint8_t*> repairPlanes;
+    int64_t filterOutputFrames = 0; // at the filter graph's output rate
 
     int frameSize = 0;
     int64_t inputFramesWritten = 0; // at the input rate: the clock pts is checked against

@@ -530,6 +530,13 @@ StreamInfo StreamWriter::streamInfo(int stream) const
     return entry.audio ? entry.audio->info() : entry.video->info();
 }
 
+const SampleRepairs& StreamWriter::sampleRepairs(int stream) const
+{
+    static const SampleRepairs none; // a video stream repairs nothing
+    const auto& entry = impl->at(stream);
+    return entry.audio ? entry.audio->repairs() : none;
+}
+
 int64_t StreamWriter::bytesWritten() const
 {
     return impl->bytesWrittenNow();

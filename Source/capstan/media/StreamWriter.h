@@ -4,6 +4,7 @@
 #include "Chapters.h"
 #include "Error.h"
 #include "Formats.h"
+#include "SampleRepair.h"
 #include "StreamConfig.h"
 
 #include <memory>
@@ -151,6 +152,10 @@ public:
     int numStreams() const;
     /** What a stream really encodes with; complete after open(). */
     StreamInfo streamInfo(int stream) const;
+    /** What the writer repaired in an audio stream so far: NaN and infinities written as silence, magnitudes beyond
+        what the encoder survives (+60 dBFS; float PCM keeps them) clipped. Positions are on the stream's input
+        clock. Any value may be written: none aborts the process or ends the stream. */
+    const SampleRepairs& sampleRepairs(int stream) const;
     /** Bytes handed to the destination so far. */
     int64_t bytesWritten() const;
     /** The muxer's name, e.g. "mp4". */

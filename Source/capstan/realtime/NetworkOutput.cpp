@@ -219,6 +219,7 @@ void NetworkOutput::run()
         }
         closedBytes += writer->bytesWritten();
         counters.bytesWritten.store(closedBytes, std::memory_order_relaxed);
+        noteRepairs(true);
         std::lock_guard lock(writerMutex);
         writer.reset();
     }
@@ -299,6 +300,7 @@ void NetworkOutput::handle(const Item& item)
                                     pts);
             nextAudio = item.position + item.numFrames;
             counters.framesWritten.store(nextAudio, std::memory_order_relaxed);
+            noteRepairs(false);
         }
         counters.bytesWritten.store(closedBytes + writer->bytesWritten(), std::memory_order_relaxed);
     }
@@ -368,6 +370,7 @@ void NetworkOutput::disconnect(const std::string& reason)
         }
         closedBytes += writer->bytesWritten();
         counters.bytesWritten.store(closedBytes, std::memory_order_relaxed);
+        noteRepairs(true);
         std::lock_guard lock(writerMutex);
         writer.reset();
     }
@@ -407,6 +410,22 @@ void NetworkOutput::close()
     }
     thread.join();
     counters.backlogFrames.store(0, std::memory_order_relaxed);
+}
+
+void NetworkOutput::noteRepairs(bool retiring)
+{
+    const SampleRepairs& r = writer->sampleRepairs(audioStream);
+    counters.nonFiniteSamples.store(closedRepairs.nonFiniteSamples + r.nonFiniteSamples, std::memory_order_relaxed);
+    counters.clippedSamples.store(closedRepairs.clippedSamples + r.clippedSamples, std::memory_order_relaxed);
+    counters.repairIntervals.store(closedRepairs.intervalCount + r.intervalCount, std::memory_order_relaxed);
+    if (counters.firstRepairFrame.load(std::memory_order_relaxed) < 0 && !r.intervals.empty())
+        counters.firstRepairFrame.store(connectionStart + r.intervals.front().position, std::memory_order_relaxed);
+    if (retiring)
+    {
+        closedRepairs.nonFiniteSamples += r.nonFiniteSamples;
+        closedRepairs.clippedSamples += r.clippedSamples;
+        closedRepairs.intervalCount += r.intervalCount;
+    }
 }
 
 } // namespace capstan

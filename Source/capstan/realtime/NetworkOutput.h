@@ -72,6 +72,8 @@ private:
     void handle(const Item& item);
     bool connect(int64_t position);
     void disconnect(const std::string& reason);
+    /** Publishes the writer's sample repairs; `retiring`: the writer is about to go, keep its counts. */
+    void noteRepairs(bool retiring);
     void release(const Item& item);
     void notSent(const Item& item);
     void setState(OutputCounters::State state);
@@ -108,7 +110,8 @@ private:
     int64_t connectionStart = 0; ///< timeline frame where the current connection began
     int64_t nextAudio = 0;       ///< timeline frame the connection expects next
     int64_t lastVideoIndex = -1;
-    int64_t closedBytes = 0; ///< bytes of the connections before the current one
+    int64_t closedBytes = 0;     ///< bytes of the connections before the current one
+    SampleRepairs closedRepairs; ///< sample repairs of the connections before the current one (counts)
     int failedAttempts = 0;
     double currentDelay = 0;
     std::chrono::steady_clock::time_point nextAttempt{};

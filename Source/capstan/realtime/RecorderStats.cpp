@@ -65,19 +65,29 @@ OutputCounters::Snapshot OutputCounters::snapshot(int sampleRate) const
     const int64_t resumed = resumedAtFrame.load(std::memory_order_relaxed);
     s.resumedAtSeconds = resumed >= 0 ? double(resumed) / rate : -1.0;
     s.bytesWritten = bytesWritten.load(std::memory_order_relaxed);
+    s.nonFiniteSamples = nonFiniteSamples.load(std::memory_order_relaxed);
+    s.clippedSamples = clippedSamples.load(std::memory_order_relaxed);
+    s.repairIntervals = repairIntervals.load(std::memory_order_relaxed);
+    const int64_t firstRepair = firstRepairFrame.load(std::memory_order_relaxed);
+    s.firstRepairSeconds = firstRepair >= 0 ? double(firstRepair) / rate : -1.0;
+    s.destinationExists = destinationExists.load(std::memory_order_relaxed);
     return s;
 }
 
 std::string OutputCounters::Snapshot::toJson(int sampleRate) const
 {
-    char numbers[512];
+    char numbers[768];
     std::snprintf(numbers, sizeof(numbers),
                   ",\"network\":%s,\"state\":\"%s\",\"framesWritten\":%lld,\"framesNotSent\":%lld,"
                   "\"secondsNotSent\":%.6f,\"videoFramesNotSent\":%lld,\"disconnects\":%lld,\"reconnects\":%lld,"
-                  "\"backlogSeconds\":%.6f,\"resumedAtSeconds\":%.6f,\"bytesWritten\":%lld,\"sampleRate\":%d,",
+                  "\"backlogSeconds\":%.6f,\"resumedAtSeconds\":%.6f,\"bytesWritten\":%lld,\"sampleRate\":%d,"
+                  "\"nonFiniteSamples\":%lld,\"clippedSamples\":%lld,\"repairIntervals\":%lld,"
+                  "\"firstRepairSeconds\":%.6f,\"destinationExists\":%s,",
                   network ? "true" : "false", stateName(), (long long)framesWritten, (long long)framesNotSent,
                   secondsNotSent, (long long)videoFramesNotSent, (long long)disconnects, (long long)reconnects,
-                  backlogSeconds, resumedAtSeconds, (long long)bytesWritten, sampleRate);
+                  backlogSeconds, resumedAtSeconds, (long long)bytesWritten, sampleRate, (long long)nonFiniteSamples,
+                  (long long)clippedSamples, (long long)repairIntervals, firstRepairSeconds,
+                  destinationExists ? "true" : "false");
     return "{\"destination\":" + jsonQuote(destination) + numbers +
            "\"lastError\":" + (lastError.empty() ? std::string("null") : jsonQuote(lastError)) + "}";
 }
@@ -141,7 +151,14 @@ RecorderStats::Snapshot RecorderStats::snapshot() const
     s.videoFramesWritten = videoFramesWritten.load(std::memory_order_relaxed);
     s.videoFramesDropped = videoFramesDropped.load(std::memory_order_relaxed);
     for (int i = 0; i < numOutputs.load(std::memory_order_acquire); ++i)
+    {
         s.outputs.push_back(outputCounters[size_t(i)].snapshot(s.sampleRate));
+        const auto& o = s.outputs.back();
+        s.nonFiniteSamples = std::max(s.nonFiniteSamples, o.nonFiniteSamples);
+        s.clippedSamples = std::max(s.clippedSamples, o.clippedSamples);
+        if (o.firstRepairSeconds >= 0 && (s.firstRepairSeconds < 0 || o.firstRepairSeconds < s.firstRepairSeconds))
+            s.firstRepairSeconds = o.firstRepairSeconds;
+    }
     const int64_t lag = std::max<int64_t>(0, s.framesPushed - clockConsumed.load(std::memory_order_relaxed));
     s.encoderLagSeconds = s.sampleRate > 0 ? double(lag) / s.sampleRate : 0.0;
     return s;
@@ -162,13 +179,15 @@ std::string RecorderStats::Snapshot::toJson() const
                   "\"queueHighWater\":%d,\"queueCapacity\":%d,\"blocksWritten\":%lld,\"framesWritten\":%lld,"
                   "\"silenceFrames\":%lld,\"dropIntervals\":%lld,\"encoderLagSeconds\":%.6f,\"bytesWritten\":%lld,"
                   "\"diskFreeBytes\":%lld,\"secondsUntilDiskFull\":%.1f,\"writeErrors\":%lld,\"segments\":%lld,"
-                  "\"videoFramesWritten\":%lld,\"videoFramesDropped\":%lld,",
+                  "\"videoFramesWritten\":%lld,\"videoFramesDropped\":%lld,\"nonFiniteSamples\":%lld,"
+                  "\"clippedSamples\":%lld,\"firstRepairSeconds\":%.6f,",
                   sampleRate, (long long)callbacks, (long long)framesPushed, secondsPushed(), (long long)droppedFrames,
                   (long long)dropCount, (long long)channelMismatches, queueFill, queueHighWater, queueCapacity,
                   (long long)blocksWritten, (long long)framesWritten, (long long)silenceFrames,
                   (long long)dropIntervals, encoderLagSeconds, (long long)bytesWritten, (long long)diskFreeBytes,
                   secondsUntilDiskFull, (long long)writeErrors, (long long)segments, (long long)videoFramesWritten,
-                  (long long)videoFramesDropped);
+                  (long long)videoFramesDropped, (long long)nonFiniteSamples, (long long)clippedSamples,
+                  firstRepairSeconds);
     std::string outputsJson = "[";
     for (size_t i = 0; i < outputs.size(); ++i)
     {

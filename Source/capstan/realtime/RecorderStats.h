@@ -49,7 +49,12 @@ public:
         double backlogSeconds = 0;    ///< audio waiting in the output's queue (network)
         double resumedAtSeconds = -1; ///< timeline position of the last reconnection, -1 none
         int64_t bytesWritten = 0;
-        std::string lastError; ///< the most recent failure, empty when none
+        int64_t nonFiniteSamples = 0;   ///< NaN/Inf samples this output wrote as silence
+        int64_t clippedSamples = 0;     ///< absurd magnitudes (beyond +60 dBFS) this output clipped
+        int64_t repairIntervals = 0;    ///< runs of repaired frames (each listed in the sidecar)
+        double firstRepairSeconds = -1; ///< timeline position of the first repair, -1 none
+        bool destinationExists = true;  ///< false once the file (or its folder) vanished while recording
+        std::string lastError;          ///< the most recent failure, empty when none
         const char* stateName() const { return name(state); }
         std::string toJson(int sampleRate) const;
     };
@@ -66,6 +71,11 @@ public:
     std::atomic<int64_t> backlogFrames{0};
     std::atomic<int64_t> resumedAtFrame{-1};
     std::atomic<int64_t> bytesWritten{0};
+    std::atomic<int64_t> nonFiniteSamples{0};
+    std::atomic<int64_t> clippedSamples{0};
+    std::atomic<int64_t> repairIntervals{0};
+    std::atomic<int64_t> firstRepairFrame{-1};
+    std::atomic<bool> destinationExists{true};
 
     /** Control thread, before the output is written. */
     void describe(const std::string& destination, bool network);
@@ -113,6 +123,9 @@ public:
         int64_t segments = 0;
         int64_t videoFramesWritten = 0;
         int64_t videoFramesDropped = 0;
+        int64_t nonFiniteSamples = 0; ///< the most any output repaired (they all see the same samples)
+        int64_t clippedSamples = 0;
+        double firstRepairSeconds = -1;
         std::vector<OutputCounters::Snapshot> outputs; ///< one per output, in configuration order
 
         double secondsPushed() const { return sampleRate > 0 ? double(framesPushed) / sampleRate : 0.0; }

@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include <sys/stat.h>
+
 namespace capstan
 {
 
@@ -25,6 +27,22 @@ std::string lowerExtension(const std::string& path)
     return ext;
 }
 
+/** Drop or repair intervals as JSON objects: frames and seconds, relative to the segment. */
+template <typename Interval>
+std::string intervalsJson(const std::vector<Interval>& intervals, int sampleRate)
+{
+    std::string json;
+    for (size_t i = 0; i < intervals.size(); ++i)
+    {
+        const auto& d = intervals[i];
+        char seconds[96];
+        std::snprintf(seconds, sizeof(seconds), ",\"seconds\":%.6f,\"durationSeconds\":%.6f",
+                      double(d.position) / sampleRate, double(d.numFrames) / sampleRate);
+        json += (i ? "," : "") + std::string("{\"frame\":") + std::to_string(d.position) +
+                ",\"frames\":" + std::to_string(d.numFrames) + seconds + "}";
+    }
+    return json;
+}
 } // namespace
 
 SegmentedOutput::SegmentedOutput(const OutputSpec& spec_, int sampleRate_, int numChannels_, const VideoSpec& video_,
@@ -156,6 +174,9 @@ void SegmentedOutput::openSegment()
             options.push_back({"cluster_time_limit", "500"});
         if (spec.crashSafe && family == "ogg" && !hasOption("page_duration"))
             options.push_back({"page_duration", "250000"});
+        // A take over 4 GiB (3 hours of stereo float at 48 kHz) must stay readable: RF64 when the size needs it.
+        if (family == "wav" && !hasOption("rf64"))
+            options.push_back({"rf64", "auto"});
         segment.writer->open(options);
     }
     catch (const std::exception& e)
@@ -163,8 +184,44 @@ void SegmentedOutput::openSegment()
         fail("output '" + segment.path + "': " + e.what());
         return;
     }
+    struct stat info
+    {
+    };
+    if (::stat(segment.path.c_str(), &info) == 0)
+    {
+        segment.device = int64_t(info.st_dev);
+        segment.inode = int64_t(info.st_ino);
+    }
     segmentPaths.push_back(segment.path);
     current = std::move(segment);
+    writeSidecar(*current, false);
+    lastSidecar = std::chrono::steady_clock::now();
+}
+
+bool SegmentedOutput::destinationStillThere() const
+{
+    if (!current || current->inode < 0)
+        return true;
+    struct stat info
+    {
+    };
+    return ::stat(current->path.c_str(), &info) == 0 && int64_t(info.st_dev) == current->device &&
+           int64_t(info.st_ino) == current->inode;
+}
+
+void SegmentedOutput::noteRepairs()
+{
+    const SampleRepairs& repairs = current->writer->sampleRepairs(current->audioStream);
+    if (repairs.total() == current->repairs.total())
+        return; // the usual case: nothing to copy
+    current->repairs = repairs;
+    counters->nonFiniteSamples.store(closedRepairs.nonFiniteSamples + repairs.nonFiniteSamples,
+                                     std::memory_order_relaxed);
+    counters->clippedSamples.store(closedRepairs.clippedSamples + repairs.clippedSamples, std::memory_order_relaxed);
+    counters->repairIntervals.store(closedRepairs.intervalCount + repairs.intervalCount, std::memory_order_relaxed);
+    if (counters->firstRepairFrame.load(std::memory_order_relaxed) < 0 && !repairs.intervals.empty())
+        counters->firstRepairFrame.store(current->startFrame + repairs.intervals.front().position,
+                                         std::memory_order_relaxed);
     writeSidecar(*current, false);
 }
 
@@ -209,6 +266,8 @@ void SegmentedOutput::writeAudio(const float* const* planes, int64_t numFrames, 
                  std::to_string(double(timelinePosition) / sampleRate) + " s: " + e.what());
             break;
         }
+        if (!silence)
+            noteRepairs();
         if (silence)
         {
             const int64_t relative = timelinePosition - current->startFrame;
@@ -268,6 +327,15 @@ void SegmentedOutput::flush()
         return; // its own thread flushes
     if (!current || failed())
         return;
+    if (!destinationStillThere())
+    {
+        // Writes into a removed file (or a vanished folder) succeed and go nowhere: say so and stop.
+        counters->destinationExists.store(false, std::memory_order_relaxed);
+        fail("output '" + current->path + "': the file was removed (or its folder vanished) while recording; " +
+             "the " + std::to_string(double(current->numFrames) / sampleRate) +
+             " s written to it are lost, the other outputs go on");
+        return;
+    }
     try
     {
         current->writer->flush();
@@ -275,6 +343,14 @@ void SegmentedOutput::flush()
     catch (const std::exception& e)
     {
         fail("output '" + current->path + "': flush failed: " + e.what());
+        return;
+    }
+    // Keep the sidecar close to the file, so that a killed recording's sidecar does not claim "frames":0.
+    const auto now = std::chrono::steady_clock::now();
+    if (now - lastSidecar >= std::chrono::seconds(1))
+    {
+        lastSidecar = now;
+        writeSidecar(*current, false);
     }
 }
 
@@ -292,6 +368,9 @@ void SegmentedOutput::closeSegment(bool clean)
     Segment segment = std::move(*current);
     current.reset();
     bool ok = clean;
+    closedRepairs.nonFiniteSamples += segment.repairs.nonFiniteSamples;
+    closedRepairs.clippedSamples += segment.repairs.clippedSamples;
+    closedRepairs.intervalCount += segment.repairs.intervalCount;
     const std::vector<Chapter> chapters = dropChapters(segment);
     if (segment.writer)
     {
@@ -383,23 +462,20 @@ void SegmentedOutput::fail(const std::string& message)
 
 void SegmentedOutput::writeSidecar(const Segment& segment, bool complete) const
 {
-    if (!spec.writeSidecar || isUrl)
+    if (!spec.writeSidecar || isUrl || !counters->destinationExists.load(std::memory_order_relaxed))
         return;
     std::string json = "{\"file\":" + jsonQuote(segment.path) + ",\"sampleRate\":" + std::to_string(sampleRate) +
                        ",\"channels\":" + std::to_string(numChannels) +
                        ",\"timelineStartFrame\":" + std::to_string(segment.startFrame) +
                        ",\"frames\":" + std::to_string(segment.numFrames) +
                        ",\"complete\":" + (complete ? "true" : "false") + ",\"drops\":[";
-    for (size_t i = 0; i < segment.drops.size(); ++i)
-    {
-        const auto& d = segment.drops[i];
-        char seconds[96];
-        std::snprintf(seconds, sizeof(seconds), ",\"seconds\":%.6f,\"durationSeconds\":%.6f",
-                      double(d.position) / sampleRate, double(d.numFrames) / sampleRate);
-        json += (i ? "," : "") + std::string("{\"frame\":") + std::to_string(d.position) +
-                ",\"frames\":" + std::to_string(d.numFrames) + seconds + "}";
-    }
-    json += "],\"error\":" + (errorMessage.empty() ? std::string("null") : jsonQuote(errorMessage)) + "}\n";
+    json += intervalsJson(segment.drops, sampleRate);
+    const SampleRepairs& r = segment.repairs;
+    json += "],\"repairs\":{\"nonFiniteSamples\":" + std::to_string(r.nonFiniteSamples) +
+            ",\"clippedSamples\":" + std::to_string(r.clippedSamples) +
+            ",\"intervalCount\":" + std::to_string(r.intervalCount) + ",\"intervals\":[";
+    json += intervalsJson(r.intervals, sampleRate);
+    json += "]},\"error\":" + (errorMessage.empty() ? std::string("null") : jsonQuote(errorMessage)) + "}\n";
 
     // Written beside the file via a temporary and a rename, so a crash never leaves a half-written sidecar.
     const std::string path = segment.path + ".drops.json";

@@ -6,6 +6,7 @@
 
 #include <capstan/media/StreamWriter.h>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -72,6 +73,8 @@ private:
         int64_t startFrame = 0;
         int64_t numFrames = 0;
         std::vector<DropInterval> drops; ///< positions relative to the segment
+        SampleRepairs repairs;           ///< the writer's, copied when they change (positions relative too)
+        int64_t device = -1, inode = -1; ///< the file opened, to notice when it is removed or replaced
         std::unique_ptr<StreamWriter> writer;
         int audioStream = -1;
         int videoStream = -1;
@@ -85,6 +88,10 @@ private:
     /** The drops as container chapters, between "recorded" ones. */
     std::vector<Chapter> dropChapters(const Segment& segment) const;
     void fail(const std::string& message);
+    /** After a write: takes the writer's sample repairs into the segment and the live counters. */
+    void noteRepairs();
+    /** False when the current segment's file is no longer where it was opened (removed, folder gone, replaced). */
+    bool destinationStillThere() const;
     /** "mp4", "matroska", "ogg", or the format/extension otherwise. */
     std::string containerFamily() const;
 
@@ -100,6 +107,8 @@ private:
     std::optional<Segment> current;
     std::vector<std::string> segmentPaths;
     int64_t closedBytes = 0;
+    SampleRepairs closedRepairs; ///< totals of the finished segments (counts only)
+    std::chrono::steady_clock::time_point lastSidecar{};
     int64_t timelinePosition = 0;
     bool rotatePending = false;
     bool closed = false;

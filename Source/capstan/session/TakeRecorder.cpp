@@ -599,6 +599,9 @@ struct TakeRecorder::Impl
         }
         status.droppedFrames = figures->droppedFrames;
         status.dropCount = figures->dropCount;
+        status.nonFiniteSamples = figures->nonFiniteSamples;
+        status.clippedSamples = figures->clippedSamples;
+        status.firstRepairSeconds = figures->firstRepairSeconds;
         status.encoderLagSeconds = figures->encoderLagSeconds;
         status.bytesWritten = figures->bytesWritten;
         status.secondsUntilDiskFull = figures->secondsUntilDiskFull;

@@ -75,6 +75,9 @@ public:
         double elapsedSeconds = 0; ///< of the current (or last) take
         int64_t droppedFrames = 0; ///< current (or last) take
         int64_t dropCount = 0;
+        int64_t nonFiniteSamples = 0;   ///< NaN/Inf samples written as silence in the current (or last) take
+        int64_t clippedSamples = 0;     ///< absurd magnitudes (beyond +60 dBFS) clipped in it
+        double firstRepairSeconds = -1; ///< where in the take the first repair was, -1 none
         double encoderLagSeconds = 0;
         int64_t bytesWritten = 0;
         double secondsUntilDiskFull = -1; ///< -1: unknown
