@@ -303,7 +303,7 @@ std::vector<Row> rows()
          0,
          {},
          {{"o.mp3", true, -1, 20000}}},
-        {"--bit-rate 1.5M is too much for mp3 but in range",
+        {"--bit-rate 0.32M: a fraction with a suffix",
          {"encode", "@/in.wav", "@/o.m4a", "--bit-rate", "0.32M"},
          {},
          0,
