@@ -2,9 +2,66 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdio>
 
 namespace capstan::cli
 {
+
+namespace
+{
+std::string formatNumber(double value, NumberKind kind)
+{
+    char text[32];
+    if (kind == NumberKind::bitRate)
+        for (const auto& [scale, suffix] : {std::pair{1e9, "G"}, {1e6, "M"}, {1e3, "k"}})
+            if (value >= scale && std::fmod(value, scale) == 0)
+            {
+                std::snprintf(text, sizeof(text), "%.0f%s", value / scale, suffix);
+                return text;
+            }
+    std::snprintf(text, sizeof(text), kind == NumberKind::real ? "%g" : "%.0f", value);
+    return text;
+}
+
+/** The value of `text`, or nothing when it is not a finite number of that kind. */
+std::optional<double> parseNumber(const std::string& text, NumberKind kind)
+{
+    if (text.empty())
+        return std::nullopt;
+    const char* first = text.data();
+    const char* last = text.data() + text.size();
+    if (kind == NumberKind::integer)
+    {
+        int64_t value = 0;
+        const auto [end, error] = std::from_chars(first, last, value);
+        if (error != std::errc() || end != last)
+            return std::nullopt;
+        return double(value);
+    }
+    double scale = 1;
+    if (kind == NumberKind::bitRate)
+    {
+        const char suffix = text.back();
+        scale = suffix == 'k' || suffix == 'K' ? 1e3 : suffix == 'M' ? 1e6 : suffix == 'G' ? 1e9 : 1;
+        if (scale != 1)
+            --last;
+    }
+    double value = 0;
+    const auto [end, error] = std::from_chars(first, last, value);
+    if (error != std::errc() || end != last || !std::isfinite(value))
+        return std::nullopt; // nan, inf, 1e309, trailing garbage
+    value *= scale;
+    if (kind == NumberKind::bitRate && value != std::floor(value))
+        return std::nullopt; // a fraction of a bit per second
+    return value;
+}
+} // namespace
+
+std::string NumberRange::describe() const
+{
+    return (zeroMeansOff ? "0 (off) or " : "") + formatNumber(minimum, kind) + ".." + formatNumber(maximum, kind);
+}
 
 bool ParsedArguments::has(const std::string& name) const
 {
@@ -43,6 +100,12 @@ std::optional<int64_t> ParsedArguments::getInt(const std::string& name, int64_t 
     return value;
 }
 
+std::optional<double> ParsedArguments::getNumber(const std::string& name) const
+{
+    const auto it = numbers.find(name);
+    return it == numbers.end() ? std::nullopt : std::optional<double>(it->second);
+}
+
 std::vector<std::pair<std::string, std::string>> ParsedArguments::getKeyValues(const std::string& name) const
 {
     std::vector<std::pair<std::string, std::string>> pairs;
@@ -73,9 +136,16 @@ ArgumentParser& ArgumentParser::positional(const std::string& name, const std::s
     return *this;
 }
 
-ArgumentParser& ArgumentParser::flag(const std::string& name, const std::string& help)
+ArgumentParser& ArgumentParser::flag(const std::string& name, const std::string& help, const std::string& shortName)
 {
-    options.push_back({name, {}, help, false, false, false});
+    options.push_back({name, {}, help, false, false, false, shortName, std::nullopt});
+    return *this;
+}
+
+ArgumentParser& ArgumentParser::number(const std::string& name, const std::string& valueName, const std::string& help,
+                                       NumberRange range)
+{
+    options.push_back({name, valueName, help, true, false, false, {}, range});
     return *this;
 }
 
@@ -95,6 +165,13 @@ ArgumentParser& ArgumentParser::epilog(const std::string& text)
 const ArgumentParser::Spec* ArgumentParser::findOption(const std::string& name) const
 {
     const auto it = std::find_if(options.begin(), options.end(), [&](const Spec& s) { return s.name == name; });
+    return it == options.end() ? nullptr : &*it;
+}
+
+const ArgumentParser::Spec* ArgumentParser::findShort(const std::string& name) const
+{
+    const auto it = std::find_if(options.begin(), options.end(),
+                                 [&](const Spec& s) { return !s.shortName.empty() && s.shortName == name; });
     return it == options.end() ? nullptr : &*it;
 }
 
@@ -123,7 +200,13 @@ ParsedArguments ArgumentParser::parse(const std::vector<std::string>& args) cons
             return parsed; // help wins over everything else on the line
         }
         if (arg.rfind("--", 0) != 0)
-            throw UsageError("unknown option '" + arg + "' for " + command + " (see " + command + " --help)");
+        {
+            const Spec* alias = findShort(arg.substr(1));
+            if (alias == nullptr)
+                throw UsageError("unknown option '" + arg + "' for " + command + " (see " + command + " --help)");
+            parsed.values[alias->name].emplace_back();
+            continue;
+        }
 
         std::string name = arg.substr(2);
         std::optional<std::string> inlineValue;
@@ -150,6 +233,21 @@ ParsedArguments ArgumentParser::parse(const std::vector<std::string>& args) cons
             value = args[++i];
         else
             throw UsageError("--" + name + " needs a value (" + spec->valueName + ")");
+        if (spec->range)
+        {
+            // Checked here, before any command opens anything; out of range is refused, never clamped.
+            const NumberRange& range = *spec->range;
+            const auto number = parseNumber(value, range.kind);
+            const bool accepted = number && ((*number >= range.minimum && *number <= range.maximum) ||
+                                             (range.zeroMeansOff && *number == 0));
+            if (!accepted)
+                throw UsageError("--" + name + " takes " +
+                                 (range.kind == NumberKind::integer ? "an integer"
+                                  : range.kind == NumberKind::real  ? "a number"
+                                                                    : "bits per second (e.g. 192000, 192k, 1.5M)") +
+                                 " in " + range.describe() + ", got '" + value + "'");
+            parsed.numbers[name] = *number;
+        }
         auto& slot = parsed.values[name];
         if (!spec->repeatable)
             slot.clear();
@@ -194,8 +292,10 @@ std::string ArgumentParser::helpText() const
     }
     text += "\noptions:\n";
     for (const auto& o : options)
-        text += row("--" + o.name + (o.takesValue ? " " + o.valueName : std::string{}),
-                    o.help + (o.repeatable ? " (repeatable)" : ""));
+        text += row((o.shortName.empty() ? "" : "-" + o.shortName + ", ") + "--" + o.name +
+                        (o.takesValue ? " " + o.valueName : std::string{}),
+                    o.help + (o.repeatable ? " (repeatable)" : "") +
+                        (o.range ? " [" + o.range->describe() + "]" : std::string{}));
     text += row("-h, --help", "show this help and exit");
     if (!epilogText.empty())
         text += "\n" + epilogText + (epilogText.back() == '\n' ? "" : "\n");

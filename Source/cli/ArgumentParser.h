@@ -17,6 +17,26 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/** How a numeric option's text is read. */
+enum class NumberKind
+{
+    integer, ///< decimal digits, optional sign
+    real,    ///< a finite decimal number (nan, inf and overflowing ones are refused)
+    bitRate  ///< bits per second: an integer, or a number with a k, M or G suffix ("192k", "1.5M")
+};
+
+/** The accepted values of a numeric option; `zeroMeansOff` also accepts 0 below `minimum` (e.g. "no split"). */
+struct NumberRange
+{
+    NumberKind kind = NumberKind::integer;
+    double minimum = 0;
+    double maximum = 0;
+    bool zeroMeansOff = false;
+
+    /** "1000..768000", "0 (off) or 1..1e+07", "1k..20M". */
+    std::string describe() const;
+};
+
 /** What the command line said, by option name (without the leading dashes). */
 class ParsedArguments
 {
@@ -30,6 +50,8 @@ public:
     std::vector<std::string> getAll(const std::string& name) const;
     /** An integer option within [minimum, maximum]; a UsageError names the option and the range otherwise. */
     std::optional<int64_t> getInt(const std::string& name, int64_t minimum, int64_t maximum) const;
+    /** A number() option's value, already checked against its range by ArgumentParser::parse(). */
+    std::optional<double> getNumber(const std::string& name) const;
     /** A KEY=VALUE option (repeatable), split at the first '='. */
     std::vector<std::pair<std::string, std::string>> getKeyValues(const std::string& name) const;
     /** A positional argument by name; empty when it was optional and not given. */
@@ -39,6 +61,7 @@ private:
     friend class ArgumentParser;
     bool help = false;
     std::map<std::string, std::vector<std::string>> values;
+    std::map<std::string, double> numbers;
     std::map<std::string, std::string> positionals;
 };
 
@@ -50,9 +73,13 @@ public:
     ArgumentParser(std::string command, std::string summary);
 
     ArgumentParser& positional(const std::string& name, const std::string& help, bool required = true);
-    ArgumentParser& flag(const std::string& name, const std::string& help);
+    /** A flag; `shortName` is an optional one-dash alias such as "y" for -y. */
+    ArgumentParser& flag(const std::string& name, const std::string& help, const std::string& shortName = {});
     ArgumentParser& option(const std::string& name, const std::string& valueName, const std::string& help,
                            bool repeatable = false);
+    /** A numeric option: --help shows `range`, and parse() refuses a value outside it (never clamps). */
+    ArgumentParser& number(const std::string& name, const std::string& valueName, const std::string& help,
+                           NumberRange range);
     /** Free text shown after the option list (examples, notes). */
     ArgumentParser& epilog(const std::string& text);
 
@@ -64,8 +91,11 @@ private:
     {
         std::string name, valueName, help;
         bool takesValue = false, repeatable = false, required = true;
+        std::string shortName;
+        std::optional<NumberRange> range;
     };
     const Spec* findOption(const std::string& name) const;
+    const Spec* findShort(const std::string& name) const;
 
     std::string command, summary, epilogText;
     std::vector<Spec> options, positionals;

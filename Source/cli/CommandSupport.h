@@ -2,6 +2,8 @@
 
 #include "ArgumentParser.h"
 
+#include <capstan/media/Formats.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +24,18 @@ std::optional<ParsedArguments> parseCommandLine(const ArgumentParser& parser, co
 
 /** Progress and live stats go to stderr only when a person is watching it. */
 bool stderrIsTerminal();
+
+/** False for '-' (standard input or output), URLs (scheme://, pipe:) and empty text: true for a file path. */
+bool isLocalFilePath(const std::string& path);
+
+/** True when two paths name one file: the same device and inode when both exist (so symlinks, hard links and
+    "./a/../a.wav" count), otherwise the same place once the existing part of each path is resolved. */
+bool sameFile(const std::string& a, const std::string& b);
+
+/** `--OPTION WxH` for a yuv420p picture: even sides from 16 to 7680; a UsageError naming the option otherwise. */
+std::pair<int, int> parsePictureSize(const std::string& option, const std::string& text);
+/** `--OPTION R`: a positive frame rate up to 240 ("20", "30000/1001"); a UsageError naming the option otherwise. */
+Rational parsePictureRate(const std::string& option, const std::string& text);
 
 /** "1.5 MiB", "312 B". */
 std::string formatBytes(int64_t bytes);

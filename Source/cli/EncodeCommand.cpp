@@ -2,6 +2,8 @@
 
 #include "ArgumentParser.h"
 #include "CommandSupport.h"
+#include "InterruptGuard.h"
+#include "OutputFile.h"
 
 #include <capstan/media/MediaReader.h>
 #include <capstan/media/NetworkUrl.h>
@@ -36,20 +38,25 @@ ArgumentParser makeParser()
         .option("format", "F",
                 "output muxer or device, e.g. wav, mp3, ogg, mp4, matroska, hls, alsa, pulse (default: from "
                 "OUTPUT's scheme (rtmp: flv; srt, udp: mpegts) or extension; required for '-')")
-        .option("timeout", "S", "network: give up when the server makes no progress for S seconds (default 10)")
+        .number("timeout", "S", "network: give up when the server makes no progress for S seconds (default 10)",
+                {NumberKind::real, 0.001, 86400})
         .flag("realtime", "send no faster than real time (streaming a file to a live server, like ffmpeg -re)")
         .option("format-option", "KEY=VALUE", "option for the muxer or protocol, e.g. movflags=+faststart", true)
         .option("metadata", "KEY=VALUE", "container metadata, e.g. title=Take 1", true)
         .option("input-format", "F", "force the input demuxer, e.g. nut")
-        .option("chunk-frames", "N", "audio samples per channel per write (default 4096)")
+        .number("chunk-frames", "N", "audio samples per channel per write (default 4096)",
+                {NumberKind::integer, 1, 1 << 20})
         // audio stream
         .option("encoder", "E", "audio encoder, e.g. flac, libmp3lame, aac, libopus (default: the muxer's)")
         .option("encoder-format", "F", "audio sample format fed to the encoder, e.g. s16, fltp")
-        .option("encoder-sample-rate", "N", "resample the audio to N Hz (libswresample)")
-        .option("encoder-channels", "N", "remix the audio to N channels (libswresample)")
-        .option("bit-rate", "N", "audio bit rate in bits per second, e.g. 192000")
-        .option("compression-level", "N", "audio compression level, e.g. 0..12 for flac")
-        .option("qscale", "N", "audio fixed quality, e.g. 0..9 for libmp3lame")
+        .number("encoder-sample-rate", "N", "resample the audio to N Hz (libswresample)",
+                {NumberKind::integer, 1000, 768000})
+        .number("encoder-channels", "N", "remix the audio to N channels (libswresample)", {NumberKind::integer, 1, 64})
+        .number("bit-rate", "N", "audio bit rate in bits per second, e.g. 192000 or 192k",
+                {NumberKind::bitRate, 1000, 50e6})
+        .number("compression-level", "N", "audio compression level, e.g. 0..12 for flac", {NumberKind::integer, 0, 12})
+        .number("qscale", "N", "audio fixed quality, e.g. 0..9 for libmp3lame, 0..10 for libvorbis",
+                {NumberKind::integer, 0, 10})
         .option("option", "KEY=VALUE", "private option for the audio encoder, e.g. vbr=on", true)
         .option("filter", "DESC", "libavfilter graph applied to the audio before encoding, e.g. volume=0.5")
         .flag("no-audio", "leave the audio out")
@@ -58,12 +65,14 @@ ArgumentParser makeParser()
         .option("video-encoder-format", "F", "pixel format fed to the video encoder, e.g. yuv420p, yuv422p")
         .option("video-frame-rate", "R", "convert the video to this frame rate, e.g. 30 or 30000/1001")
         .option("video-size", "WxH", "scale the video to W x H (libswscale)")
-        .option("video-bit-rate", "N", "video bit rate in bits per second")
-        .option("gop", "N", "video: frames between key frames")
-        .option("max-b-frames", "N", "video: consecutive B-frames")
+        .number("video-bit-rate", "N", "video bit rate in bits per second, e.g. 2500k or 8M",
+                {NumberKind::bitRate, 1000, 2e9})
+        .number("gop", "N", "video: frames between key frames", {NumberKind::integer, 0, 100000})
+        .number("max-b-frames", "N", "video: consecutive B-frames", {NumberKind::integer, 0, 16})
         .option("video-option", "KEY=VALUE", "private option for the video encoder, e.g. preset=veryfast", true)
         .option("video-filter", "DESC", "libavfilter graph applied to the video before encoding, e.g. hflip")
         .flag("no-video", "leave the video out");
+    addOverwriteFlags(parser);
     addVerboseFlag(parser);
     parser.epilog(
         "Which option goes where: --encoder, --encoder-*, --bit-rate, --compression-level, --qscale, --option and\n"
@@ -72,6 +81,9 @@ ArgumentParser makeParser()
         "to: an unknown one is an error, never ignored. Encoders use FFmpeg's automatic thread count unless a\n"
         "threads=N option says otherwise (as the ffmpeg CLI does).\n"
         "A stream the output format cannot carry (video into wav, audio into png) is left out.\n"
+        "An existing OUTPUT is replaced only with -y; OUTPUT may never be INPUT. After a failure the partial OUTPUT\n"
+        "is removed (one that existed before is left, and the error says so). Ctrl-C, SIGTERM or SIGHUP finish\n"
+        "OUTPUT cleanly (it plays up to there); a second one aborts.\n"
         "Progress is shown on stderr when it is a terminal. Exit codes: 0 success, 1 failure, 2 usage error.\n\n"
         "examples:\n"
         "  capstan encode take.wav take.mp3 --encoder libmp3lame --bit-rate 192000\n"
@@ -132,25 +144,42 @@ std::pair<int, int> parseSize(const std::string& text)
 
 CodecConfig codecConfigFrom(const ParsedArguments& a, bool video)
 {
-    CodecConfig config;
-    constexpr int64_t maxInt = std::numeric_limits<int>::max();
-    if (auto v = a.getInt(video ? "video-bit-rate" : "bit-rate", 1, std::numeric_limits<int64_t>::max()))
-        config.bitRate = *v;
+    CodecConfig config; // the ranges were checked by the parser
+    if (auto v = a.getNumber(video ? "video-bit-rate" : "bit-rate"))
+        config.bitRate = int64_t(*v);
     if (video)
     {
-        if (auto v = a.getInt("gop", 0, maxInt))
+        if (auto v = a.getNumber("gop"))
             config.gopSize = int(*v);
-        if (auto v = a.getInt("max-b-frames", 0, maxInt))
+        if (auto v = a.getNumber("max-b-frames"))
             config.maxBFrames = int(*v);
     }
     else
     {
-        if (auto v = a.getInt("compression-level", 0, maxInt))
+        if (auto v = a.getNumber("compression-level"))
             config.compressionLevel = int(*v);
-        if (auto v = a.getInt("qscale", 0, maxInt))
+        if (auto v = a.getNumber("qscale"))
             config.qscale = int(*v);
     }
     return config;
+}
+
+/** The library names AudioStreamConfig's fields; a user of the CLI knows its options. */
+std::string withOptionNames(std::string message)
+{
+    static const std::pair<const char*, const char*> names[] = {{"encoderNumChannels", "--encoder-channels"},
+                                                                {"encoderSampleRate", "--encoder-sample-rate"},
+                                                                {"encoderFormat", "--encoder-format"},
+                                                                {"encoderOptions", "--option"},
+                                                                {"filterDesc", "--filter"},
+                                                                {"encoderFrameRate", "--video-frame-rate"},
+                                                                {"encoderWidth", "--video-size"},
+                                                                {"encoderHeight", "--video-size"},
+                                                                {"chunkFrames", "--chunk-frames"}};
+    for (const auto& [field, option] : names)
+        for (size_t at = message.find(field); at != std::string::npos; at = message.find(field, at))
+            message.replace(at, std::string_view(field).size(), option);
+    return message;
 }
 
 /** Which kinds of stream the muxer for this destination can carry (both when it cannot be told). */
@@ -199,52 +228,61 @@ private:
     bool enabled;
     std::chrono::steady_clock::time_point lastPrint{};
 };
-} // namespace
-
-int runEncodeCommand(const std::vector<std::string>& args)
+/** Everything the command line asks for, checked before anything opens. */
+struct EncodeRequest
 {
-    const ArgumentParser parser = makeParser();
-    const auto parsed = parseCommandLine(parser, args);
-    if (!parsed)
-        return 0; // --help was printed
-    const ParsedArguments& a = *parsed;
-
-    const std::string input = a.positional("INPUT");
-    const std::string output = a.positional("OUTPUT");
-    const std::string format = a.get("format");
-    if (output == "-" && format.empty())
-        throw UsageError("writing to standard output ('-') needs --format, e.g. --format wav (see capstan muxers)");
-    const int64_t chunkFrames = a.getInt("chunk-frames", 1, std::numeric_limits<int>::max()).value_or(4096);
-    const auto audioOptions = a.getKeyValues("option");
-    const auto videoOptions = a.getKeyValues("video-option");
-    const auto formatOptions = a.getKeyValues("format-option");
-    const auto metadata = a.getKeyValues("metadata");
-    const auto audioCodec = codecConfigFrom(a, false);
-    const auto videoCodec = codecConfigFrom(a, true);
-    const auto encoderSampleRate = a.getInt("encoder-sample-rate", 1, std::numeric_limits<int>::max());
-    const auto encoderChannels = a.getInt("encoder-channels", 1, 64);
+    std::string input, output, format;
+    int64_t chunkFrames = 4096;
+    Options audioOptions, videoOptions, formatOptions, metadata;
+    CodecConfig audioCodec, videoCodec;
+    std::optional<double> encoderSampleRate, encoderChannels;
     std::optional<std::pair<int, int>> videoSize;
-    if (auto text = a.getOptional("video-size"))
-        videoSize = parseSize(*text);
     Rational videoRate;
+};
+
+EncodeRequest requestFrom(const ParsedArguments& a)
+{
+    EncodeRequest r{.input = a.positional("INPUT"), .output = a.positional("OUTPUT"), .format = a.get("format")};
+    if (r.output == "-" && r.format.empty())
+        throw UsageError("writing to standard output ('-') needs --format, e.g. --format wav (see capstan muxers)");
+    if (a.has("no-audio") && a.has("no-video"))
+        throw UsageError("--no-audio and --no-video leave both streams out: nothing would be encoded");
+    r.chunkFrames = int64_t(a.getNumber("chunk-frames").value_or(4096));
+    r.audioOptions = a.getKeyValues("option");
+    r.videoOptions = a.getKeyValues("video-option");
+    r.formatOptions = a.getKeyValues("format-option");
+    r.metadata = a.getKeyValues("metadata");
+    r.audioCodec = codecConfigFrom(a, false);
+    r.videoCodec = codecConfigFrom(a, true);
+    r.encoderSampleRate = a.getNumber("encoder-sample-rate");
+    r.encoderChannels = a.getNumber("encoder-channels");
+    if (auto text = a.getOptional("video-size"))
+        r.videoSize = parseSize(*text);
     if (auto text = a.getOptional("video-frame-rate"))
     {
         try
         {
-            videoRate = parseRational(*text);
+            r.videoRate = parseRational(*text);
         }
         catch (const Error& e)
         {
             throw UsageError(std::string("--video-frame-rate: ") + e.what());
         }
+        if (!r.videoRate.isValid() || r.videoRate.toDouble() > 1000.0)
+            throw UsageError("--video-frame-rate takes a positive frame rate up to 1000, e.g. 30 or 30000/1001, got '" +
+                             *text + "'");
     }
+    return r;
+}
 
-    MediaReader reader(input == "-" ? "pipe:0" : input, a.get("input-format"));
-    const auto [muxerAudio, muxerVideo] = muxerTakes(output, format);
+int encode(const ParsedArguments& a, const EncodeRequest& r)
+{
+    MediaReader reader(r.input == "-" ? "pipe:0" : r.input, a.get("input-format"));
+    const auto [muxerAudio, muxerVideo] = muxerTakes(r.output, r.format);
     const int audioIndex = a.has("no-audio") || !muxerAudio ? -1 : reader.bestAudioStream();
     const int videoIndex = a.has("no-video") || !muxerVideo ? -1 : reader.bestVideoStream();
     if (audioIndex < 0 && videoIndex < 0)
-        throw Error("nothing to encode: '" + input + "' has no " +
+        throw Error("nothing to encode: '" + r.input + "' has no " +
                     (a.has("no-audio") || !muxerAudio   ? "video"
                      : a.has("no-video") || !muxerVideo ? "audio"
                                                         : "audio or video") +
@@ -264,33 +302,21 @@ int runEncodeCommand(const std::vector<std::string>& args)
                      "audio",
                      a.has("no-audio") ? "--no-audio"
                      : !muxerAudio     ? "the output format takes no audio"
-                                       : "'" + input + "' has no audio stream");
+                                       : "'" + r.input + "' has no audio stream");
     if (videoIndex < 0)
         rejectUnused({"video-encoder", "video-encoder-format", "video-frame-rate", "video-size", "video-bit-rate",
                       "gop", "max-b-frames", "video-option", "video-filter"},
                      "video",
                      a.has("no-video") ? "--no-video"
                      : !muxerVideo     ? "the output format takes no video"
-                                       : "'" + input + "' has no video stream");
+                                       : "'" + r.input + "' has no video stream");
 
-    StreamWriter writer(output, format);
-    writer.setMetadata(metadata);
+    StreamWriter writer(r.output, r.format);
+    writer.setMetadata(r.metadata);
     // RTMP servers and players expect AAC and H.264 in flv (the flv muxer's own defaults are mp3 and flv1).
-    const bool rtmp = writer.formatName() == "flv" && NetworkUrl::defaultMuxer(output) == "flv";
-    if (const auto timeout = a.getOptional("timeout"))
-    {
-        double seconds = -1;
-        try
-        {
-            seconds = std::stod(*timeout);
-        }
-        catch (const std::exception&)
-        {
-        }
-        if (!(seconds > 0) || seconds > 86400)
-            throw UsageError("--timeout takes a number of seconds in (0, 86400], got '" + *timeout + "'");
-        writer.setIoTimeout(seconds);
-    }
+    const bool rtmp = writer.formatName() == "flv" && NetworkUrl::defaultMuxer(r.output) == "flv";
+    if (const auto timeout = a.getNumber("timeout"))
+        writer.setIoTimeout(*timeout);
     int audioStream = -1, videoStream = -1;
     if (audioIndex >= 0)
     {
@@ -302,10 +328,10 @@ int runEncodeCommand(const std::vector<std::string>& args)
         config.format = audioFormatFor(info);
         config.encoder = a.get("encoder", rtmp ? "aac" : "");
         config.encoderFormat = a.get("encoder-format");
-        config.encoderSampleRate = int(encoderSampleRate.value_or(0));
-        config.encoderNumChannels = int(encoderChannels.value_or(0));
-        config.encoderOptions = withAutoThreads(audioOptions);
-        config.codecConfig = audioCodec;
+        config.encoderSampleRate = int(r.encoderSampleRate.value_or(0));
+        config.encoderNumChannels = int(r.encoderChannels.value_or(0));
+        config.encoderOptions = withAutoThreads(r.audioOptions);
+        config.codecConfig = r.audioCodec;
         config.filterDesc = a.get("filter");
         reader.selectAudio(audioIndex, {.format = config.format});
         audioStream = writer.addAudioStream(config);
@@ -320,19 +346,19 @@ int runEncodeCommand(const std::vector<std::string>& args)
         config.format = pixelFormatFor(info);
         config.encoder = a.get("video-encoder", rtmp ? "libx264" : "");
         config.encoderFormat = a.get("video-encoder-format");
-        config.encoderFrameRate = videoRate;
-        if (videoSize)
+        config.encoderFrameRate = r.videoRate;
+        if (r.videoSize)
         {
-            config.encoderWidth = videoSize->first;
-            config.encoderHeight = videoSize->second;
+            config.encoderWidth = r.videoSize->first;
+            config.encoderHeight = r.videoSize->second;
         }
-        config.encoderOptions = withAutoThreads(videoOptions);
-        config.codecConfig = videoCodec;
+        config.encoderOptions = withAutoThreads(r.videoOptions);
+        config.codecConfig = r.videoCodec;
         config.filterDesc = a.get("video-filter");
         reader.selectVideo(videoIndex, {.format = config.format});
         videoStream = writer.addVideoStream(config);
     }
-    writer.open(formatOptions);
+    writer.open(r.formatOptions);
 
     Progress progress(reader.duration());
     // --realtime: hold each write back until the wall clock reaches its media time.
@@ -362,7 +388,7 @@ int runEncodeCommand(const std::vector<std::string>& args)
     if (audioStream >= 0)
     {
         AudioChunk chunk; // reused: the reader refills its buffers
-        bool more = reader.readAudio(chunkFrames, chunk);
+        bool more = reader.readAudio(r.chunkFrames, chunk);
         // Both streams start at the earliest of their first timestamps; the later one keeps its offset.
         const std::optional<double> firstVideo = videoStream >= 0 ? reader.peekVideoPts() : std::nullopt;
         if (more)
@@ -370,7 +396,7 @@ int runEncodeCommand(const std::vector<std::string>& args)
         else if (firstVideo)
             base = *firstVideo;
         bool first = true;
-        for (; more; more = reader.readAudio(chunkFrames, chunk))
+        for (; more && !InterruptGuard::interrupted(); more = reader.readAudio(r.chunkFrames, chunk))
         {
             const auto planes = chunk.planePointers();
             const AudioData data{chunk.format, planes.data(), int(planes.size()), chunk.numFrames};
@@ -398,16 +424,54 @@ int runEncodeCommand(const std::vector<std::string>& args)
         if (audioStream < 0)
             if (auto firstVideo = reader.peekVideoPts())
                 base = *firstVideo;
-        while (reader.readVideoFrame(frame))
+        while (!InterruptGuard::interrupted() && reader.readVideoFrame(frame))
         {
             writeFrame(frame);
             progress.update(position);
             pace(position);
         }
     }
-    writer.close();
-    progress.finish(position, writer.bytesWritten(), output);
+    writer.close(); // also after an interrupt: the trailer (mp4 moov, webm cues) makes the file play
+    progress.finish(position, writer.bytesWritten(), r.output);
+    if (InterruptGuard::interrupted())
+    {
+        std::fprintf(stderr, "capstan: interrupted by %s: '%s' was finished cleanly and holds the first %.3f s\n",
+                     InterruptGuard::signalName().c_str(), r.output.c_str(), position);
+        return 1;
+    }
     return 0;
+}
+
+} // namespace
+
+int runEncodeCommand(const std::vector<std::string>& args)
+{
+    const ArgumentParser parser = makeParser();
+    const auto parsed = parseCommandLine(parser, args);
+    if (!parsed)
+        return 0; // --help was printed
+    const EncodeRequest request = requestFrom(*parsed);
+
+    // What the user has is safe before anything opens: no output onto the input, no silent overwrite.
+    OutputFile outputFile(request.output, request.format);
+    outputFile.refuseInput(request.input);
+    outputFile.checkOverwrite(*parsed, request.input != "-"); // with the media on stdin there is no one to ask
+    const InterruptGuard interruptGuard; // the first Ctrl-C finishes OUTPUT cleanly, a second one aborts
+    return outputFile.runOrCleanUp(
+        [&]
+        {
+            try
+            {
+                return encode(*parsed, request);
+            }
+            catch (const Error& e)
+            {
+                if (request.output == "-" && e.ffmpegErrorCode() == AVERROR(EPIPE))
+                    throw Error("standard output was closed before the end (the program reading it, e.g. head, "
+                                "stopped): the output is incomplete");
+                throw Error(withOptionNames(e.what()), e.ffmpegErrorCode());
+            }
+        });
 }
 
 } // namespace capstan::cli

@@ -2,6 +2,9 @@
 
 #include "ArgumentParser.h"
 #include "CommandSupport.h"
+#include "InterruptGuard.h"
+#include "RecordVisualize.h"
+#include "TakeFiles.h"
 
 #include <capstan/media/Error.h>
 #include <capstan/media/MediaReader.h>
@@ -31,66 +34,12 @@ namespace capstan::cli
 namespace
 {
 constexpr int maxOutputs = 8;
-std::atomic<bool> interrupted{false};
-
-/** Ctrl-C and SIGTERM stop the recording cleanly while it runs; the previous handlers come back on every path. */
-class InterruptGuard
-{
-public:
-    InterruptGuard();
-    ~InterruptGuard();
-    InterruptGuard(const InterruptGuard&) = delete;
-    InterruptGuard& operator=(const InterruptGuard&) = delete;
-
-private:
-    void (*previousInt)(int);
-    void (*previousTerm)(int);
-};
-
 /** Stops the recorder; returns how long finalizing took, in seconds. */
 double stopTimed(Recorder& recorder)
 {
     const auto stopBegin = std::chrono::steady_clock::now();
     recorder.stop();
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - stopBegin).count();
-}
-
-extern "C" void onInterrupt(int)
-{
-    interrupted.store(true); // lock-free atomic: async-signal-safe
-}
-
-InterruptGuard::InterruptGuard()
-{
-    interrupted.store(false);
-    previousInt = std::signal(SIGINT, onInterrupt);
-    previousTerm = std::signal(SIGTERM, onInterrupt);
-}
-
-InterruptGuard::~InterruptGuard()
-{
-    std::signal(SIGINT, previousInt);
-    std::signal(SIGTERM, previousTerm);
-}
-
-double parseSeconds(const ParsedArguments& arguments, const std::string& name, double fallback, double minimum,
-                    double maximum)
-{
-    const auto text = arguments.getOptional(name);
-    if (!text)
-        return fallback;
-    try
-    {
-        size_t used = 0;
-        const double value = std::stod(*text, &used);
-        if (used == text->size() && value >= minimum && value <= maximum)
-            return value;
-    }
-    catch (const std::exception&)
-    {
-    }
-    throw UsageError("--" + name + " '" + *text + "' is not a number of seconds in " + std::to_string(minimum) + ".." +
-                     std::to_string(maximum));
 }
 
 std::string formatSeconds(double seconds)
@@ -144,90 +93,11 @@ void printNetworkSummary(const RecorderStats::Snapshot& s)
     }
 }
 
-/** `--visualize [WxH]`: the option takes an optional value, which ArgumentParser does not know; a bare
-    `--visualize` becomes `--visualize=320x240`. */
-std::vector<std::string> expandVisualizeFlag(const std::vector<std::string>& args)
+/** Says which takes were numbered because their name was taken. */
+void printNotes(const TakeFiles& takeFiles)
 {
-    const auto isSize = [](const std::string& text)
-    {
-        const auto x = text.find('x');
-        const auto digits = [](std::string_view part)
-        { return !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return std::isdigit(c) != 0; }); };
-        return x != std::string::npos && digits(std::string_view(text).substr(0, x)) &&
-               digits(std::string_view(text).substr(x + 1));
-    };
-    std::vector<std::string> result;
-    for (size_t i = 0; i < args.size(); ++i)
-    {
-        if (args[i] == "--")
-        {
-            result.insert(result.end(), args.begin() + long(i), args.end());
-            break;
-        }
-        if (args[i] != "--visualize")
-            result.push_back(args[i]);
-        else if (i + 1 < args.size() && isSize(args[i + 1]))
-            result.push_back("--visualize=" + args[++i]);
-        else
-            result.push_back("--visualize=320x240");
-    }
-    return result;
-}
-
-/** --visualize: the recorder's video stream (bgra in, H.264 out), carried by the outputs whose container takes
-    video; audio-only outputs stay audio-only. */
-void configureVisualize(const ParsedArguments& arguments, RecorderConfig& config)
-{
-    const auto size = arguments.getOptional("visualize");
-    if (!size)
-    {
-        if (arguments.getOptional("fps"))
-            throw UsageError("--fps sets the --visualize video's frame rate; add --visualize");
-        return;
-    }
-    int width = 0, height = 0;
-    char extra = 0;
-    if (std::sscanf(size->c_str(), "%dx%d%c", &width, &height, &extra) != 2 || width < 16 || height < 16 ||
-        width > 7680 || height > 7680 || width % 2 != 0 || height % 2 != 0)
-        throw UsageError("--visualize takes WxH with even sides from 16 to 7680 (yuv420p video), e.g. 320x240, got '" +
-                         *size + "'");
-    const std::string fpsText = arguments.get("fps", "20");
-    Rational fps;
-    try
-    {
-        fps = parseRational(fpsText);
-    }
-    catch (const Error&)
-    {
-        fps = {};
-    }
-    if (!fps.isValid() || fps.toDouble() > 240.0)
-        throw UsageError("--fps takes a positive frame rate up to 240, e.g. 20, 25 or 30000/1001, got '" + fpsText +
-                         "'");
-    config.video = {.enabled = true,
-                    .width = width,
-                    .height = height,
-                    .frameRate = fps,
-                    .format = PixelFormat::bgra,
-                    .encoder = "libx264",
-                    .encoderFormat = "yuv420p",
-                    // No B-frames (zerolatency): frames leave the encoder as they come, and the first is at pts 0
-                    // also in a fragmented (crash-safe) MP4, which has no edit list to hide a reordering delay.
-                    .encoderOptions = {{"preset", "veryfast"}, {"tune", "zerolatency"}},
-                    .queueFrames = std::clamp(int(std::ceil(fps.toDouble())), 8, 64)};
-    bool any = false;
-    for (auto& output : config.outputs)
-    {
-        std::string extension = std::filesystem::path(output.path).extension().string();
-        std::transform(extension.begin(), extension.end(), extension.begin(),
-                       [](char c) { return char(std::tolower(static_cast<unsigned char>(c))); });
-        output.withVideo = extension == ".mp4" || extension == ".mkv" || extension == ".mov" ||
-                           !NetworkUrl::defaultMuxer(output.path).empty(); // flv, mpegts
-        any = any || output.withVideo;
-    }
-    if (!any)
-        throw UsageError("--visualize needs an output whose container takes video (.mp4, .mkv, .mov, or an rtmp://, "
-                         "srt://, udp:// stream)");
+    for (const auto& note : takeFiles.notes())
+        std::fprintf(stderr, "capstan: %s\n", note.c_str());
 }
 
 /** The live spectrum video for --visualize (null without it); start() it before the recorder is armed. */
@@ -304,7 +174,7 @@ int finishRecording(const ParsedArguments& arguments, const Recorder& recorder, 
 int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, const std::string& source,
                      int blockFrames)
 {
-    const double duration = parseSeconds(arguments, "duration", -1.0, 0.0, 1e7);
+    const double duration = arguments.getNumber("duration").value_or(-1.0);
     std::unique_ptr<DeviceInput> device;
     try
     {
@@ -356,7 +226,7 @@ int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, co
         constexpr double stallSeconds = 5.0;
         int64_t lastDelivered = -1;
         auto lastProgress = std::chrono::steady_clock::now();
-        while (!interrupted.load())
+        while (!InterruptGuard::interrupted())
         {
             std::this_thread::sleep_for(std::chrono::milliseconds(live ? 100 : 20));
             const int64_t delivered = device->framesDelivered();
@@ -406,9 +276,7 @@ int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, co
 }
 #endif
 
-} // namespace
-
-int runRecordCommand(const std::vector<std::string>& args)
+int record(const std::vector<std::string>& args)
 {
     ArgumentParser parser(
         "capstan record",
@@ -420,31 +288,46 @@ int runRecordCommand(const std::vector<std::string>& args)
     for (int i = 2; i <= maxOutputs; ++i)
         parser.positional("OUTPUT" + std::to_string(i), "another output, written at the same time", false);
     parser.option("source", "SRC", "tone | noise | file:PATH | device[:NAME] (default tone)")
-        .option("sample-rate", "N", "samples per second (default 48000)")
-        .option("channels", "N", "channel count (default 2)")
-        .option("block-frames", "N", "frames per callback, as an audio device would deliver them (default 512)")
-        .option("duration", "S", "seconds to record (default: until Ctrl-C; a file source: its length)")
+        .number("sample-rate", "N", "samples per second (default 48000)", {NumberKind::integer, 1000, 768000})
+        .number("channels", "N", "channel count (default 2)", {NumberKind::integer, 1, 64})
+        .number("block-frames", "N", "frames per callback, as an audio device would deliver them (default 512)",
+                {NumberKind::integer, 1, 65536})
+        .number("duration", "S",
+                "seconds to record (default: until Ctrl-C, SIGTERM or SIGHUP; a file source: its length)",
+                {NumberKind::real, 0, 1e7})
         .option("pace", "P",
                 "realtime (a sound card's clock) | fast (as fast as the encoders keep up) (default realtime)")
-        .option("pre-roll", "S",
+        .number("pre-roll", "S",
                 "keep S seconds while armed; the source plays S seconds before recording starts, and "
-                "they open the file")
-        .option("split-seconds", "S", "start a new segment every S seconds (gapless; files named NAME-001.EXT ...)")
-        .option("split-bytes", "N", "start a new segment once a segment reaches N bytes")
-        .option("queue-seconds", "S", "audio the hand-off queue holds while the encoders are behind (default 2)")
+                "they open the file",
+                {NumberKind::real, 0, 600})
+        .number("split-seconds", "S",
+                "start a new segment every S seconds (gapless; files named NAME-001.EXT ...; at least 1 s, so that "
+                "a typo cannot make thousands of files)",
+                {NumberKind::real, 1, 1e7, true})
+        .number("split-bytes", "N", "start a new segment once a segment reaches N bytes (at least 64 KiB)",
+                {NumberKind::integer, 65536, double(int64_t(1) << 50), true})
+        .number("queue-seconds", "S", "audio the hand-off queue holds while the encoders are behind (default 2)",
+                {NumberKind::real, 0.01, 600})
         .option("encoder", "E",
                 "audio encoder for the outputs in order (repeat: first for OUTPUT, next for OUTPUT2, ...)", true)
         .option("stats-json", "PATH", "write the final stats (and the files written) as JSON")
         .option("stream-option", "KEY=VALUE",
                 "option for the network outputs' muxer and protocol, e.g. rtmp_live=live, latency=200000 (srt)", true)
-        .option("reconnect-attempts", "N",
-                "network outputs: attempts after each failure before giving up (default -1: forever; 0: never)")
-        .option("reconnect-delay", "S", "network outputs: wait before reconnecting, doubled each time (default 1)")
-        .option("reconnect-max-delay", "S", "network outputs: the longest wait between attempts (default 8)")
-        .option("network-queue", "S",
+        .number("reconnect-attempts", "N",
+                "network outputs: attempts after each failure before giving up (default -1: forever; 0: never)",
+                {NumberKind::integer, -1, 1000000})
+        .number("reconnect-delay", "S", "network outputs: wait before reconnecting, doubled each time (default 1)",
+                {NumberKind::real, 0, 3600})
+        .number("reconnect-max-delay", "S",
+                "network outputs: the longest wait between attempts, not below --reconnect-delay (default 8)",
+                {NumberKind::real, 0, 3600})
+        .number("network-queue", "S",
                 "network outputs: audio each one's queue holds while its server is slow; beyond it the audio is not "
-                "sent (counted) (default 4)")
-        .option("io-timeout", "S", "network outputs: a server making no progress for S seconds fails (default 5)")
+                "sent (counted) (default 4)",
+                {NumberKind::real, 0.05, 600})
+        .number("io-timeout", "S", "network outputs: a server making no progress for S seconds fails (default 5)",
+                {NumberKind::real, 0.1, 3600})
         .option("visualize", "WxH",
                 "also record a live spectrum video (default 320x240; H.264) into the outputs whose container takes "
                 "video (.mp4, .mkv, .mov); audio-only outputs stay audio-only")
@@ -462,13 +345,14 @@ int runRecordCommand(const std::vector<std::string>& args)
     const ParsedArguments& arguments = *parsed;
 
     RecorderConfig config;
-    config.sampleRate = int(arguments.getInt("sample-rate", 1000, 768000).value_or(48000));
-    config.numChannels = int(arguments.getInt("channels", 1, 64).value_or(2));
-    const int blockFrames = int(arguments.getInt("block-frames", 1, 65536).value_or(512));
-    config.queueSeconds = parseSeconds(arguments, "queue-seconds", 2.0, 0.01, 600);
-    config.preRollSeconds = parseSeconds(arguments, "pre-roll", 0.0, 0.0, 600);
-    config.splitSeconds = parseSeconds(arguments, "split-seconds", 0.0, 0.0, 1e7);
-    config.splitBytes = arguments.getInt("split-bytes", 0, int64_t(1) << 50).value_or(0);
+    // Every number was checked against its range by the parser.
+    config.sampleRate = int(arguments.getNumber("sample-rate").value_or(48000));
+    config.numChannels = int(arguments.getNumber("channels").value_or(2));
+    const int blockFrames = int(arguments.getNumber("block-frames").value_or(512));
+    config.queueSeconds = arguments.getNumber("queue-seconds").value_or(2.0);
+    config.preRollSeconds = arguments.getNumber("pre-roll").value_or(0.0);
+    config.splitSeconds = arguments.getNumber("split-seconds").value_or(0.0);
+    config.splitBytes = int64_t(arguments.getNumber("split-bytes").value_or(0));
     const auto pacing = [&]
     {
         try
@@ -490,12 +374,14 @@ int runRecordCommand(const std::vector<std::string>& args)
         throw UsageError("--encoder given " + std::to_string(encoders.size()) + " times for " +
                          std::to_string(paths.size()) + " output(s)");
     const auto streamOptions = arguments.getKeyValues("stream-option");
-    const auto reconnectAttempts = arguments.getInt("reconnect-attempts", -1, 1000000);
-    const double reconnectDelay = parseSeconds(arguments, "reconnect-delay", 1.0, 0.0, 3600);
-    const double reconnectMaxDelay =
-        parseSeconds(arguments, "reconnect-max-delay", std::max(8.0, reconnectDelay), reconnectDelay, 3600);
-    const double networkQueue = parseSeconds(arguments, "network-queue", 4.0, 0.05, 600);
-    const double ioTimeout = parseSeconds(arguments, "io-timeout", 5.0, 0.1, 3600);
+    const auto reconnectAttempts = arguments.getNumber("reconnect-attempts");
+    const double reconnectDelay = arguments.getNumber("reconnect-delay").value_or(1.0);
+    const double reconnectMaxDelay = arguments.getNumber("reconnect-max-delay").value_or(std::max(8.0, reconnectDelay));
+    if (reconnectMaxDelay < reconnectDelay)
+        throw UsageError("--reconnect-max-delay " + arguments.get("reconnect-max-delay") +
+                         " is shorter than --reconnect-delay " + arguments.get("reconnect-delay", "1"));
+    const double networkQueue = arguments.getNumber("network-queue").value_or(4.0);
+    const double ioTimeout = arguments.getNumber("io-timeout").value_or(5.0);
     bool anyNetwork = false;
     for (size_t i = 0; i < paths.size(); ++i)
     {
@@ -539,6 +425,8 @@ int runRecordCommand(const std::vector<std::string>& args)
 #if CAPSTAN_HAVE_DEVICES
         if (pacing != CallbackDriver::Pacing::realtime)
             throw UsageError("--pace: a device source runs at the device's own clock; only realtime applies");
+        const TakeFiles takeFiles(config, {});
+        printNotes(takeFiles);
         return recordFromDevice(arguments, config, source, blockFrames);
 #else
         throw Error("--source " + source +
@@ -549,8 +437,22 @@ int runRecordCommand(const std::vector<std::string>& args)
     else
         throw UsageError("--source '" + source + "' is not one of tone, noise, file:PATH, device[:NAME]");
 
-    double duration = parseSeconds(arguments, "duration", -1.0, 0.0, 1e7);
-    TestSignal signal(signalSpec);
+    double duration = arguments.getNumber("duration").value_or(-1.0);
+    const TestSignal signal = [&]
+    {
+        try
+        {
+            return TestSignal(signalSpec);
+        }
+        catch (const Error& e)
+        {
+            // The user gave --source, not a TestSignal: name the option.
+            std::string message = e.what();
+            if (message.rfind("TestSignal: ", 0) == 0)
+                message.erase(0, 12);
+            throw Error("--source " + source + ": " + message);
+        }
+    }();
     if (duration < 0 && signalSpec.kind == TestSignal::Kind::file)
         duration = -2; // the file's length, known once decoded: see below
     if (duration < 0 && pacing != CallbackDriver::Pacing::realtime && signalSpec.kind != TestSignal::Kind::file)
@@ -564,6 +466,8 @@ int runRecordCommand(const std::vector<std::string>& args)
         totalFrames = probe ? int64_t(*probe * config.sampleRate + 0.5) : -1;
     }
 
+    const TakeFiles takeFiles(config, signalSpec.filePath);
+    printNotes(takeFiles);
     Recorder recorder(config);
     CallbackDriver driver(signal, {.blockFrames = blockFrames, .pacing = pacing});
     const auto liveVideo = makeLiveVideo(recorder);
@@ -575,16 +479,16 @@ int runRecordCommand(const std::vector<std::string>& args)
     {
         if (!liveVideo || pacing == CallbackDriver::Pacing::realtime || numFrames < 0)
         {
-            driver.run(recorder, numFrames, &interrupted);
+            driver.run(recorder, numFrames, &InterruptGuard::flag());
             return;
         }
         const int64_t chunk = std::max<int64_t>(blockFrames, config.sampleRate / 4 / blockFrames * blockFrames);
-        for (int64_t done = 0; done < numFrames && !interrupted.load();)
+        for (int64_t done = 0; done < numFrames && !InterruptGuard::interrupted();)
         {
             while (liveVideo->backlogFrames() > liveVideo->backlogCapacityFrames() / 2)
                 std::this_thread::sleep_for(std::chrono::milliseconds(1));
             const int64_t n = std::min(chunk, numFrames - done);
-            driver.run(recorder, n, &interrupted);
+            driver.run(recorder, n, &InterruptGuard::flag());
             done += n;
         }
     };
@@ -633,6 +537,30 @@ int runRecordCommand(const std::vector<std::string>& args)
 
     printLiveVideo(liveVideo.get());
     return finishRecording(arguments, recorder, wall, stopSeconds);
+}
+
+/** The library's advice names AudioStreamConfig's fields; say what `record` can do instead. */
+std::string withRecordAdvice(std::string message)
+{
+    const std::string remix = "set encoderNumChannels to remix";
+    if (const auto at = message.find(remix); at != std::string::npos)
+        message.replace(at, remix.size(),
+                        "record with --channels that it takes, or write this output as .wav, .flac (up to 8 "
+                        "channels) or .mka");
+    return message;
+}
+} // namespace
+
+int runRecordCommand(const std::vector<std::string>& args)
+{
+    try
+    {
+        return record(args);
+    }
+    catch (const Error& e)
+    {
+        throw Error(withRecordAdvice(e.what()), e.ffmpegErrorCode());
+    }
 }
 
 } // namespace capstan::cli

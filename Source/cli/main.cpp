@@ -5,6 +5,7 @@
 #include "DemoCommand.h"
 #include "EncodeCommand.h"
 #include "EncodersCommand.h"
+#include "InterruptGuard.h"
 #include "MuxersCommand.h"
 #include "RecordCommand.h"
 #include "StudyCommand.h"
@@ -48,17 +49,18 @@ std::string commandNames()
     return names;
 }
 
-void printHelp()
+void printHelp(std::FILE* to)
 {
-    std::printf("usage: capstan [--verbose] COMMAND [options] ...\n\n"
-                "Capstan encodes audio and video with FFmpeg, chunk-size invariant.\n\ncommands:\n");
+    std::fprintf(to, "usage: capstan [--verbose] COMMAND [options] ...\n\n"
+                     "Capstan encodes audio and video with FFmpeg, chunk-size invariant.\n\ncommands:\n");
     for (const auto& command : commands)
-        std::printf("  %-12s %.*s\n", std::string(command.name).c_str(), int(command.summary.size()),
-                    command.summary.data());
-    std::printf("\noptions:\n  %-12s %s\n  %-12s %s\n  %-12s %s\n\n`capstan COMMAND --help` describes a command.\n"
-                "Exit codes: 0 success, 1 runtime failure, 2 usage error.\n",
-                "--verbose", "show FFmpeg's own log (silent by default; its errors are part of capstan's message)",
-                "--version", "print the version", "-h, --help", "show this help");
+        std::fprintf(to, "  %-12s %.*s\n", std::string(command.name).c_str(), int(command.summary.size()),
+                     command.summary.data());
+    std::fprintf(to,
+                 "\noptions:\n  %-12s %s\n  %-12s %s\n  %-12s %s\n\n`capstan COMMAND --help` describes a command.\n"
+                 "Exit codes: 0 success, 1 runtime failure, 2 usage error.\n",
+                 "--verbose", "show FFmpeg's own log (silent by default; its errors are part of capstan's message)",
+                 "--version", "print the version", "-h, --help", "show this help");
 }
 
 int fail(int code, std::string message)
@@ -78,7 +80,13 @@ int fail(int code, std::string message)
 int main(int argc, char** argv)
 {
     capstan::cli::setFfmpegVerbose(false);
+    capstan::cli::InterruptGuard::ignoreWriteSignals();
     std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty())
+    {
+        printHelp(stderr); // like ffmpeg: the usage, and a usage error's exit code
+        return 2;
+    }
 
     try
     {
@@ -88,7 +96,7 @@ int main(int argc, char** argv)
             const auto& arg = args[first];
             if (arg == "-h" || arg == "--help")
             {
-                printHelp();
+                printHelp(stdout);
                 return 0;
             }
             if (arg == "--version")

@@ -27,93 +27,7 @@ namespace fs = std::filesystem;
 
 namespace
 {
-std::string readText(const fs::path& file)
-{
-    const auto bytes = test::readFileBytes(file);
-    return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-}
-
-/** A child process with stdout/stderr in files; killed (SIGTERM, then SIGKILL) and reaped when it goes away. */
-class ChildProcess
-{
-public:
-    ChildProcess(const std::vector<std::string>& argv, const fs::path& outFile, const fs::path& errFile)
-        : outPath(outFile), errPath(errFile)
-    {
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, outFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, errFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        std::vector<char*> args;
-        for (const auto& a : argv)
-            args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        const int error = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-        posix_spawn_file_actions_destroy(&actions);
-        if (error != 0)
-        {
-            pid = -1;
-            spawnError = "cannot start " + argv[0] + ": " + std::strerror(error);
-        }
-    }
-
-    ~ChildProcess() { terminate(); }
-    ChildProcess(const ChildProcess&) = delete;
-    ChildProcess& operator=(const ChildProcess&) = delete;
-
-    bool started() const { return pid > 0; }
-    const std::string& startError() const { return spawnError; }
-
-    /** The exit code (-1 when killed by a signal), or nothing if it is still running after `timeoutSeconds`. */
-    std::optional<int> wait(double timeoutSeconds)
-    {
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeoutSeconds);
-        while (pid > 0)
-        {
-            int status = 0;
-            if (const pid_t done = waitpid(pid, &status, WNOHANG); done == pid)
-            {
-                pid = -1;
-                exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-                break;
-            }
-            if (std::chrono::steady_clock::now() > deadline)
-                return std::nullopt;
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        return exitCode;
-    }
-
-    void signal(int number)
-    {
-        if (pid > 0)
-            ::kill(pid, number);
-    }
-
-    void terminate()
-    {
-        if (pid <= 0)
-            return;
-        ::kill(pid, SIGTERM);
-        if (!wait(3.0))
-        {
-            ::kill(pid, SIGKILL);
-            int status = 0;
-            waitpid(pid, &status, 0);
-            pid = -1;
-        }
-    }
-
-    std::string out() const { return readText(outPath); }
-    std::string err() const { return readText(errPath); }
-
-private:
-    pid_t pid = -1;
-    int exitCode = -1;
-    std::string spawnError;
-    fs::path outPath, errPath;
-};
+using test::ChildProcess;
 
 /** Runs a command to completion within `timeoutSeconds` (killed otherwise: then the result's exitCode is -2). */
 struct RunResult
@@ -278,7 +192,7 @@ TEST_CASE("capstan record --source device records a dummy JACK server through AL
     // The frame budget in the device callback makes the length exact, whatever the device's block size.
     CHECK(test::decodeAudio<float>(out).size() == size_t(96000 * 2));
 
-    const auto stats = readText(json);
+    const auto stats = test::readFileText(json);
     CHECK_THAT(stats, Catch::Contains("\"droppedFrames\":0,") && Catch::Contains("\"framesWritten\":96000,") &&
                           Catch::Contains("\"channelMismatches\":0,"));
 }
@@ -330,7 +244,7 @@ TEST_CASE("capstan record --source device:metro records jack_metro's clicks thro
             }
         CHECK(clicks >= 3);
         CHECK(clicks <= 5);
-        CHECK_THAT(readText(json), Catch::Contains("\"droppedFrames\":0,"));
+        CHECK_THAT(test::readFileText(json), Catch::Contains("\"droppedFrames\":0,"));
     }
 
     SECTION("until Ctrl-C: SIGINT stops it cleanly and the file holds what was recorded")

@@ -13,19 +13,19 @@ TEST_CASE("capstan record writes every output, a stats JSON and a summary", "[re
     const auto flac = dir.file("take.flac").string();
     const auto wav = dir.file("take.wav").string();
     const auto json = dir.file("stats.json").string();
-    const auto result = test::runProcess({CAPSTAN_CLI_PATH, "record", flac, wav, "--source", "noise", "--duration", "2",
-                                          "--pace", "fast", "--block-frames", "100", "--split-seconds", "0.75",
+    const auto result = test::runProcess({CAPSTAN_CLI_PATH, "record", flac, wav, "--source", "noise", "--duration",
+                                          "3.25", "--pace", "fast", "--block-frames", "100", "--split-seconds", "1",
                                           "--pre-roll", "0.5", "--stats-json", json});
     INFO(result.out << result.err);
     REQUIRE(result.exitCode == 0);
-    CHECK_THAT(result.out, Catch::Contains("recorded 2.500 s"));
-    // 2.5 s (0.5 s pre-roll + 2 s) in 0.75 s segments: 4 per output.
+    CHECK_THAT(result.out, Catch::Contains("recorded 3.750 s"));
+    // 3.75 s (0.5 s pre-roll + 3.25 s) in 1 s segments: 4 per output.
     for (const auto* name : {"take-001.flac", "take-004.flac", "take-001.wav", "take-004.wav"})
         CHECK(fs::exists(dir.file(name)));
     CHECK_FALSE(fs::exists(dir.file("take-005.flac")));
     const auto stats =
         std::string(reinterpret_cast<const char*>(test::readFileBytes(json).data()), test::readFileBytes(json).size());
-    CHECK_THAT(stats, Catch::Contains("\"framesWritten\":120000") && Catch::Contains("\"droppedFrames\":0") &&
+    CHECK_THAT(stats, Catch::Contains("\"framesWritten\":180000") && Catch::Contains("\"droppedFrames\":0") &&
                           Catch::Contains("take-004.wav"));
 }
 

@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <numbers>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -74,6 +77,15 @@ std::string compareBytes(std::span<const uint8_t> actual, std::span<const uint8_
     return "differ: " + std::to_string(actual.size()) + " vs " + std::to_string(expected.size()) +
            " bytes, first difference at byte " + std::to_string(first) + ", " + std::to_string(differing) +
            " of the first " + std::to_string(common) + " bytes differ";
+}
+
+std::string readFileText(const fs::path& file)
+{
+    std::error_code error;
+    if (!fs::exists(file, error))
+        return {};
+    const auto bytes = readFileBytes(file);
+    return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
 void writeFileBytes(const fs::path& file, std::span<const uint8_t> bytes)
@@ -758,6 +770,67 @@ std::vector<ProbedChapter> probeChapters(const fs::path& file)
         }
     }
     return chapters;
+}
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const fs::path& outFile, const fs::path& errFile)
+    : outPath(outFile), errPath(errFile)
+{
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, outFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, errFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    std::vector<char*> args;
+    for (const auto& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    const int error = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (error != 0)
+    {
+        pid = -1;
+        spawnError = "cannot start " + argv[0] + ": " + std::strerror(error);
+    }
+}
+
+std::optional<int> ChildProcess::wait(double timeoutSeconds)
+{
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeoutSeconds);
+    while (pid > 0)
+    {
+        int status = 0;
+        if (const pid_t done = waitpid(pid, &status, WNOHANG); done == pid)
+        {
+            pid = -1;
+            exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+            endSignal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+            break;
+        }
+        if (std::chrono::steady_clock::now() > deadline)
+            return std::nullopt;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return exitCode;
+}
+
+void ChildProcess::signal(int number)
+{
+    if (pid > 0)
+        ::kill(pid, number);
+}
+
+void ChildProcess::terminate()
+{
+    if (pid <= 0)
+        return;
+    ::kill(pid, SIGTERM);
+    if (!wait(3.0))
+    {
+        ::kill(pid, SIGKILL);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        pid = -1;
+    }
 }
 
 ProcessResult runCapstan(const std::vector<std::string>& args)

@@ -49,6 +49,8 @@ std::vector<uint8_t> readFileBytes(const fs::path& file);
     CHECK(compareBytes(a, b) == "identical"): a failure then prints one line instead of two whole files. */
 std::string compareBytes(std::span<const uint8_t> actual, std::span<const uint8_t> expected);
 void writeFileBytes(const fs::path& file, std::span<const uint8_t> bytes);
+/** A whole file as text ("" when it cannot be read). */
+std::string readFileText(const fs::path& file);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Audio signals
@@ -238,6 +240,38 @@ struct ProbedChapter
     std::string title;
 };
 std::vector<ProbedChapter> probeChapters(const fs::path& file);
+
+/** A child process with stdout/stderr in files; killed (SIGTERM, then SIGKILL) and reaped when it goes away. Tests
+    that send it signals (Ctrl-C, SIGTERM, SIGHUP) read how it ended from wait() and endedBySignal(). */
+class ChildProcess
+{
+public:
+    ChildProcess(const std::vector<std::string>& argv, const fs::path& outFile, const fs::path& errFile);
+    ~ChildProcess() { terminate(); }
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+
+    bool started() const { return pid > 0; }
+    const std::string& startError() const { return spawnError; }
+
+    /** The exit code (-1 when killed by a signal), or nothing if it is still running after `timeoutSeconds`. */
+    std::optional<int> wait(double timeoutSeconds);
+    /** The signal that ended it (0: it exited, or still runs). */
+    int endedBySignal() const { return endSignal; }
+    void signal(int number);
+    /** SIGTERM, then SIGKILL after 3 s; reaped. */
+    void terminate();
+
+    std::string out() const { return readFileText(outPath); }
+    std::string err() const { return readFileText(errPath); }
+
+private:
+    int pid = -1;
+    int exitCode = -1;
+    int endSignal = 0;
+    std::string spawnError;
+    fs::path outPath, errPath;
+};
 
 /** Runs the built `capstan` tool (CAPSTAN_CLI_PATH) with `args`. */
 ProcessResult runCapstan(const std::vector<std::string>& args);

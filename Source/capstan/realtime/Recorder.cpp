@@ -3,10 +3,12 @@
 #include "TsanAnnotations.h"
 
 #include <capstan/media/Error.h>
+#include <capstan/media/NetworkUrl.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <thread>
 
 namespace capstan
@@ -30,6 +32,22 @@ const char* stateName(Recorder::State state)
         return "stopped";
     }
     return "?";
+}
+
+/** Removes what an output wrote into files (every segment and its drops sidecar); streams, standard output and
+    devices are left alone. */
+void removeFilesOf(const SegmentedOutput& output, const OutputSpec& spec)
+{
+    if (output.isNetwork() || spec.path == "-" || spec.path.find("://") != std::string::npos ||
+        NetworkUrl::isOutputDevice(spec.format))
+        return;
+    std::error_code ignored;
+    for (const auto& file : output.files())
+    {
+        if (std::filesystem::is_regular_file(file, ignored))
+            std::filesystem::remove(file, ignored);
+        std::filesystem::remove(file + ".drops.json", ignored);
+    }
 }
 
 void validate(const RecorderConfig& c)
@@ -171,15 +189,22 @@ void Recorder::start()
 
     // Open every output here, on the control thread, so that a bad path or option is an immediate, clear error.
     // The encoder thread touches the outputs only after it sees `started` or a recorded block.
+    size_t opened = 0;
     try
     {
-        for (auto& output : outputs)
-            output->open();
+        for (; opened < outputs.size(); ++opened)
+            outputs[opened]->open();
     }
     catch (...)
     {
-        for (auto& output : outputs)
-            output->close();
+        // Nothing is left open or half-written: the outputs opened before the failing one are closed and what they
+        // created in this start is removed. The failing one removed its own file (StreamWriter::open).
+        for (size_t i = 0; i < outputs.size(); ++i)
+        {
+            outputs[i]->close();
+            if (i < opened)
+                removeFilesOf(*outputs[i], cfg.outputs[i]);
+        }
         throw;
     }
     context.started.store(true, std::memory_order_release);

@@ -58,7 +58,8 @@ public:
     /** Allocates the block pool and queues and starts the encoder thread. Pre-roll is kept from here on. */
     void arm();
 
-    /** Opens every output (throws capstan::Error if one cannot be opened; none is then left open) and records
+    /** Opens every output (throws capstan::Error if one cannot be opened; none is then left open, and the files and
+        sidecars the others created in this call are removed) and records
         from the next audio callback on, pre-roll first. Arms first if needed. */
     void start();
 

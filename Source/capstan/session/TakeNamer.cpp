@@ -77,6 +77,16 @@ bool reserve(const std::vector<std::string>& paths)
     }
     return true;
 }
+
+/** Reserves `paths` unless one of them, or the "<file>.drops.json" the recorder writes beside it, exists. */
+bool claimIfFree(const std::vector<std::string>& paths)
+{
+    std::error_code error;
+    for (const auto& path : paths)
+        if (fs::exists(path, error) || fs::exists(path + ".drops.json", error))
+            return false;
+    return reserve(paths);
+}
 } // namespace
 
 std::vector<RecordingFormat> TakeNamer::formatsOf(const TakeSettings& settings)
@@ -144,16 +154,33 @@ std::string TakeNamer::nextPath(const TakeSettings& settings, const std::string&
         name = sanitize(name);
 
         const std::vector<std::string> paths = pathsFor(settings, (fs::path(folder) / (name + extension)).string());
-        // The recorder also writes "<file>.drops.json" beside each file: a leftover one counts as taken.
-        bool taken = false;
-        for (const auto& path : paths)
-            taken = taken || fs::exists(path, error) || fs::exists(path + ".drops.json", error);
-        if (!taken && reserve(paths))
+        if (claimIfFree(paths))
             return paths.front();
         if (numbered)
             ++take;
     }
     throw Error("no free take name in '" + folder + "' for the pattern '" + pattern + "'");
+}
+
+std::vector<std::string> TakeNamer::reserveNumbered(const std::vector<std::string>& paths,
+                                                    const std::function<std::string(const std::string&)>& fileOf)
+{
+    for (int suffix = 1; suffix < 100000; ++suffix)
+    {
+        std::vector<std::string> names, files;
+        for (const auto& path : paths)
+        {
+            const fs::path p(path);
+            names.push_back(suffix == 1 ? path
+                                        : (p.parent_path() /
+                                           (p.stem().string() + "-" + std::to_string(suffix) + p.extension().string()))
+                                              .string());
+            files.push_back(fileOf(names.back()));
+        }
+        if (claimIfFree(files))
+            return names;
+    }
+    throw Error("no free take name for '" + paths.front() + "' (tried up to -99999)");
 }
 
 } // namespace capstan

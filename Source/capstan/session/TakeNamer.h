@@ -3,6 +3,7 @@
 #include "TakeSettings.h"
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,14 @@ public:
         each format's extension; a format whose extension an earlier one already has gets "-<format id>" too
         ("take01.wav" and "take01-wav16.wav"). nextPath() checks and reserves all of them. */
     static std::vector<std::string> pathsFor(const TakeSettings& settings, const std::string& mainPath);
+
+    /** For a recorder given exact file names (capstan record): `paths` as they are or, when any of them is taken,
+        all of them with "-2", "-3"... before the extension ("take.flac" -> "take-2.flac"), the first such set that is
+        free, reserved as nextPath() reserves. A path counts as taken when the file `fileOf(path)` writes (the path
+        itself, or a split take's first segment) or its ".drops.json" exists. Returns the paths chosen; throws
+        capstan::Error when a file cannot be created. */
+    static std::vector<std::string> reserveNumbered(const std::vector<std::string>& paths,
+                                                    const std::function<std::string(const std::string&)>& fileOf);
 
 private:
     int take = 0;
