@@ -87,6 +87,21 @@ Rational parsePictureRate(const std::string& option, const std::string& text)
     return rate;
 }
 
+std::string describeRepairs(int64_t nonFiniteSamples, int64_t clippedSamples, double firstSeconds, int64_t places)
+{
+    if (nonFiniteSamples <= 0 && clippedSamples <= 0)
+        return {};
+    std::string text = "repaired " + std::to_string(nonFiniteSamples + clippedSamples) + " sample(s) of the input:";
+    if (nonFiniteSamples > 0)
+        text +=
+            " " + std::to_string(nonFiniteSamples) + " NaN/Inf written as silence" + (clippedSamples > 0 ? "," : "");
+    if (clippedSamples > 0)
+        text += " " + std::to_string(clippedSamples) + " beyond +60 dBFS clipped";
+    char where[96];
+    std::snprintf(where, sizeof(where), ", first at %.3f s (%lld place(s))", firstSeconds, (long long)places);
+    return text + where;
+}
+
 std::string formatBytes(int64_t bytes)
 {
     char text[32];

@@ -40,4 +40,8 @@ Rational parsePictureRate(const std::string& option, const std::string& text);
 /** "1.5 MiB", "312 B". */
 std::string formatBytes(int64_t bytes);
 
+/** "repaired N samples: ... NaN/Inf written as silence, ... clipped, first at T s (K places)", or "" when nothing
+    was repaired: the one wording every command uses for StreamWriter's sample repairs. */
+std::string describeRepairs(int64_t nonFiniteSamples, int64_t clippedSamples, double firstSeconds, int64_t places);
+
 } // namespace capstan::cli

@@ -433,6 +433,17 @@ int encode(const ParsedArguments& a, const EncodeRequest& r)
     }
     writer.close(); // also after an interrupt: the trailer (mp4 moov, webm cues) makes the file play
     progress.finish(position, writer.bytesWritten(), r.output);
+    if (audioStream >= 0)
+    {
+        const SampleRepairs& repairs = writer.sampleRepairs(audioStream);
+        const double first = repairs.intervals.empty() ? 0.0
+                                                       : double(repairs.intervals.front().position) /
+                                                             reader.streams()[size_t(audioIndex)].sampleRate;
+        if (const auto text =
+                describeRepairs(repairs.nonFiniteSamples, repairs.clippedSamples, first, repairs.intervalCount);
+            !text.empty())
+            std::fprintf(stderr, "capstan: warning: %s\n", text.c_str());
+    }
     if (InterruptGuard::interrupted())
     {
         std::fprintf(stderr, "capstan: interrupted by %s: '%s' was finished cleanly and holds the first %.3f s\n",

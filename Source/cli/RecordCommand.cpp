@@ -62,6 +62,8 @@ void printLive(const RecorderStats::Snapshot& s)
                  s.secondsPushed(), s.queueFill, s.queueCapacity, s.queueHighWater, (long long)s.droppedFrames,
                  s.encoderLagSeconds, formatBytes(s.bytesWritten).c_str(),
                  formatSeconds(s.secondsUntilDiskFull).c_str());
+    if (s.nonFiniteSamples + s.clippedSamples > 0)
+        std::fprintf(stderr, " repaired %lld ", (long long)(s.nonFiniteSamples + s.clippedSamples));
     // Network outputs: their state and what they could not send.
     for (const auto& output : s.outputs)
         if (output.network)
@@ -142,6 +144,13 @@ int finishRecording(const ParsedArguments& arguments, const Recorder& recorder, 
         std::printf("warning: dropped %lld frames in %lld interval(s): written as silence, listed in the "
                     ".drops.json sidecars\n",
                     (long long)stats.droppedFrames, (long long)stats.dropIntervals);
+    int64_t places = 0;
+    for (const auto& output : stats.outputs)
+        places = std::max(places, output.repairIntervals);
+    if (const auto text =
+            describeRepairs(stats.nonFiniteSamples, stats.clippedSamples, stats.firstRepairSeconds, places);
+        !text.empty())
+        std::printf("warning: %s; listed in the .drops.json sidecars\n", text.c_str());
 
     if (const auto path = arguments.getOptional("stats-json"))
     {

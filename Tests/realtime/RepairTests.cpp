@@ -21,14 +21,6 @@ namespace
 {
 constexpr int rate = 48000;
 
-std::string readText(const fs::path& file)
-{
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 /** Pushes `seconds` of a stereo sine in 512-frame callbacks, waiting whenever the queue is half full so that
     nothing drops; `poison(frame)` may replace a sample of channel 0. `during(second)` runs once per second. */
 template <typename Poison, typename During>
@@ -109,7 +101,7 @@ TEST_CASE("NaN and Inf from the source end no output: each repairs, counts and l
     CHECK(std::abs(flac[size_t(2 * (6 * rate + 2))] - 0.3f * std::sin(0.03f * float(6 * rate + 2))) < 1e-4f);
 
     // The sidecar lists the repairs with their positions.
-    const std::string sidecar = readText(dir.file("t.mp3.drops.json"));
+    const std::string sidecar = test::readFileText(dir.file("t.mp3.drops.json"));
     INFO(sidecar);
     CHECK(sidecar.find("\"nonFiniteSamples\":2") != std::string::npos);
     CHECK(sidecar.find("\"clippedSamples\":1") != std::string::npos);
@@ -169,7 +161,7 @@ TEST_CASE("the sidecar follows the recording, so a killed one does not claim zer
             if (second == 2)
             {
                 std::this_thread::sleep_for(std::chrono::milliseconds(1300)); // a checkpoint every second
-                during = readText(dir.file("take.flac.drops.json"));
+                during = test::readFileText(dir.file("take.flac.drops.json"));
             }
         });
     recorder.stop();
