@@ -3,8 +3,10 @@
 #include "Error.h"
 #include "FfmpegHandles.h"
 #include "FfmpegLog.h"
+#include "InputOpener.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <deque>
 
 extern "C"
@@ -60,9 +62,12 @@ std::vector<const void*> AudioChunk::planePointers() const
 class MediaReader::Impl
 {
 public:
-    Impl(const std::string& sourceIn, const std::string& format, const Options& options) : source(sourceIn)
+    Impl(const std::string& sourceIn, const std::string& format, const Options& options, double openTimeout)
+        : source(sourceIn)
     {
         FfmpegLog::install(); // so that errors carry FFmpeg's own explanation
+        if (!(openTimeout >= 0))
+            throw RangeError("open timeout must be 0 (wait forever) or a positive number of seconds");
         const AVInputFormat* inputFormat = nullptr;
         if (!format.empty())
         {
@@ -71,21 +76,8 @@ public:
                 throw Error("unknown input format '" + format + "' for '" + source +
                             "'; see `ffmpeg -demuxers` for the accepted names");
         }
-
-        ffmpeg::Dictionary dict;
-        for (const auto& [key, value] : options)
-            dict.set(key.c_str(), value.c_str());
-
-        AVFormatContext* raw = nullptr;
-        checkFfmpeg(avformat_open_input(&raw, source.c_str(), inputFormat, dict.address()),
-                    "cannot open '" + source + "'");
-        input.reset(raw);
-
-        if (const AVDictionaryEntry* unused = av_dict_get(dict.get(), "", nullptr, AV_DICT_IGNORE_SUFFIX))
-            throw Error("option '" + std::string(unused->key) + "' is not known to the demuxer or protocol of '" +
-                        source + "'");
-
-        checkFfmpeg(avformat_find_stream_info(input.get(), nullptr), "cannot read the streams of '" + source + "'");
+        opener = std::make_unique<InputOpener>(source, openTimeout);
+        input.reset(opener->open(inputFormat, options));
 
         for (unsigned i = 0; i < input->nb_streams; ++i)
             infos.push_back(describeStream(int(i)));
@@ -272,8 +264,10 @@ public:
     }
 
     const std::string source;
+    std::unique_ptr<InputOpener> opener; ///< before `input`: a FIFO's descriptor outlives the context
     InputContextPtr input;
     std::vector<MediaStreamInfo> infos;
+    std::optional<Truncation> truncation;
 
 private:
     struct AudioState
@@ -288,6 +282,7 @@ private:
         double firstPts = 0.0;
         bool havePts = false;
         int64_t framesRead = 0;
+        double decodedSeconds = 0; ///< of the source, before conversion
         bool finished = false;
         bool passThrough = false;
         std::vector<std::vector<uint8_t>> scratch;
@@ -302,6 +297,7 @@ private:
         std::deque<VideoFrame> queue;
         std::vector<std::vector<uint8_t>> spareBuffers; // handed back by readVideoFrame(VideoFrame&)
         double lastPts = -1.0;
+        int64_t decodedFrames = 0;
         bool finished = false;
         ~VideoState() { sws_freeContext(sws); }
     };
@@ -355,6 +351,7 @@ private:
             if (video.index >= 0)
                 decodeVideo(nullptr);
             audio.finished = video.finished = true;
+            checkTruncation();
             return;
         }
         checkFfmpeg(result, "cannot read from '" + source + "'");
@@ -440,6 +437,7 @@ private:
         if (!audio.swr || f->sample_rate != audio.inRate || f->format != audio.inFormat ||
             f->ch_layout.nb_channels != audio.inLayout.layout.nb_channels)
             setUpResampler(f);
+        audio.decodedSeconds += double(f->nb_samples) / f->sample_rate;
         if (!audio.havePts)
         {
             audio.havePts = true;
@@ -503,6 +501,7 @@ private:
             out.pts = video.lastPts < 0 ? 0.0 : video.lastPts + (rate.num > 0 ? av_q2d(av_inv_q(rate)) : 0.0);
         }
         video.lastPts = out.pts;
+        ++video.decodedFrames;
 
         const auto dstFormat = static_cast<AVPixelFormat>(toAVPixelFormat(out.format));
         if (!video.spareBuffers.empty())
@@ -538,6 +537,45 @@ private:
         video.queue.push_back(std::move(out));
     }
 
+    /** What the container declares for a stream, in seconds; nothing when it only estimated it from the bit rate
+        (mp3 without a header, raw streams): such guesses are no evidence of a truncation. */
+    std::optional<double> declaredDuration(int index) const
+    {
+        if (input->duration_estimation_method == AVFMT_DURATION_FROM_BITRATE)
+            return std::nullopt;
+        const AVStream* st = input->streams[index];
+        if (st->duration != AV_NOPTS_VALUE && st->duration > 0)
+            return toSeconds(st->duration, st->time_base);
+        if (input->duration != AV_NOPTS_VALUE && input->duration > 0)
+            return double(input->duration) / AV_TIME_BASE;
+        return std::nullopt;
+    }
+
+    /** At the end of the input: a decoded length well short of the declared one means the file is cut off. */
+    void checkTruncation()
+    {
+        std::optional<double> declared;
+        double present = 0;
+        if (audio.index >= 0)
+        {
+            declared = declaredDuration(audio.index);
+            present = audio.decodedSeconds;
+        }
+        else if (video.index >= 0)
+        {
+            declared = declaredDuration(video.index);
+            const AVRational rate = av_guess_frame_rate(input.get(), input->streams[video.index], nullptr);
+            present = rate.num > 0 ? double(video.decodedFrames) * av_q2d(av_inv_q(rate)) : 0.0;
+        }
+        // Encoder padding and rounding differ by far less than this; a cut-off file by far more.
+        if (!declared || *declared - present <= std::max(0.1, 0.01 * *declared))
+            return;
+        char text[256];
+        std::snprintf(text, sizeof(text), "is truncated: its header says %.3g s, %.3g s are present", *declared,
+                      present);
+        truncation = Truncation{*declared, present, "'" + source + "' " + text};
+    }
+
     ffmpeg::PacketPtr packet;
     ffmpeg::FramePtr frame;
     AudioState audio;
@@ -546,9 +584,15 @@ private:
     bool demuxFinished = false;
 };
 
-MediaReader::MediaReader(const std::string& source, const std::string& format, const Options& options)
-    : impl(std::make_unique<Impl>(source, format, options))
+MediaReader::MediaReader(const std::string& source, const std::string& format, const Options& options,
+                         double openTimeoutSeconds)
+    : impl(std::make_unique<Impl>(source, format, options, openTimeoutSeconds))
 {
+}
+
+std::optional<MediaReader::Truncation> MediaReader::truncation() const
+{
+    return impl->truncation;
 }
 
 MediaReader::~MediaReader() = default;
