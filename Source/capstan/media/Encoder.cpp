@@ -119,6 +119,8 @@ std::optional<Range> rangeOf(const EncoderRange (&table)[N], const AVCodec* code
 
 std::string rateText(int64_t bitsPerSecond)
 {
+    if (bitsPerSecond >= 1'000'000'000)
+        return std::to_string(bitsPerSecond / 1'000'000'000) + " Gbit/s";
     return bitsPerSecond >= 1'000'000 ? std::to_string(bitsPerSecond / 1'000'000) + " Mbit/s"
                                       : std::to_string(bitsPerSecond / 1'000) + " kbit/s";
 }
