@@ -1,5 +1,6 @@
 #include "MediaReader.h"
 
+#include "AudioReadConverter.h"
 #include "Error.h"
 #include "FfmpegHandles.h"
 #include "FfmpegLog.h"
@@ -26,15 +27,6 @@ struct InputContextDeleter
     void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
 };
 using InputContextPtr = std::unique_ptr<AVFormatContext, InputContextDeleter>;
-
-struct ChannelLayout
-{
-    AVChannelLayout layout{};
-    ChannelLayout() = default;
-    ~ChannelLayout() { av_channel_layout_uninit(&layout); }
-    ChannelLayout(const ChannelLayout&) = delete;
-    ChannelLayout& operator=(const ChannelLayout&) = delete;
-};
 
 std::string describeLayout(const AVChannelLayout& layout)
 {
@@ -201,18 +193,18 @@ public:
         if (maxFrames <= 0)
             throw Error("audio chunk size must be at least 1 sample, got " + std::to_string(maxFrames));
         start();
-        while ((!audio.fifo || av_audio_fifo_size(audio.fifo.get()) < maxFrames) && !audio.finished)
+        while ((!audio.converter || audio.converter->available() < maxFrames) && !audio.finished)
             pump();
-        const int64_t available = audio.fifo ? av_audio_fifo_size(audio.fifo.get()) : 0;
+        const int64_t available = audio.converter ? audio.converter->available() : 0;
         if (available == 0)
             return false;
 
         const int n = int(std::min(maxFrames, available));
         chunk.format = audio.spec.format;
-        chunk.sampleRate = audio.outRate;
-        chunk.numChannels = audio.outLayout.layout.nb_channels;
+        chunk.sampleRate = audio.converter->outputRate();
+        chunk.numChannels = audio.converter->outputChannels();
         chunk.numFrames = n;
-        chunk.pts = audio.firstPts + double(audio.framesRead) / audio.outRate;
+        chunk.pts = audio.firstPts + double(audio.framesRead) / chunk.sampleRate;
         const bool planar = isPlanar(chunk.format);
         const size_t numPlanes = planar ? size_t(chunk.numChannels) : 1;
         const size_t planeBytes = size_t(n) * size_t(bytesPerSample(chunk.format)) * (planar ? 1 : chunk.numChannels);
@@ -224,10 +216,7 @@ public:
             plane.resize(planeBytes);
             pointers.push_back(plane.data());
         }
-        const int got = av_audio_fifo_read(audio.fifo.get(), pointers.data(), n);
-        if (got != n)
-            throw Error("internal: audio FIFO of '" + source + "' returned " + std::to_string(got) + " of " +
-                        std::to_string(n) + " samples");
+        audio.converter->read(pointers.data(), n);
         audio.framesRead += n;
         return true;
     }
@@ -275,17 +264,12 @@ private:
         int index = -1;
         AudioReadSpec spec;
         ffmpeg::CodecContextPtr decoder;
-        ffmpeg::SwrPtr swr;
-        ffmpeg::AudioFifoPtr fifo;
-        ChannelLayout inLayout, outLayout;
-        int inRate = 0, outRate = 0, inFormat = -1;
+        std::unique_ptr<AudioReadConverter> converter; ///< made at the first decoded frame
         double firstPts = 0.0;
         bool havePts = false;
         int64_t framesRead = 0;
         double decodedSeconds = 0; ///< of the source, before conversion
         bool finished = false;
-        bool passThrough = false;
-        std::vector<std::vector<uint8_t>> scratch;
     };
 
     struct VideoState
@@ -346,7 +330,8 @@ private:
             if (audio.index >= 0)
             {
                 decodeAudio(nullptr);
-                drainResampler();
+                if (audio.converter)
+                    audio.converter->drain();
             }
             if (video.index >= 0)
                 decodeVideo(nullptr);
@@ -394,49 +379,11 @@ private:
         decode(video.decoder.get(), pkt, "video", [this](AVFrame* f) { convertVideo(f); });
     }
 
-    void setUpResampler(const AVFrame* f)
-    {
-        if (audio.swr)
-            drainResampler(); // parameters changed mid-stream: keep what the old converter still holds
-
-        av_channel_layout_uninit(&audio.inLayout.layout);
-        if (f->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)
-            av_channel_layout_default(&audio.inLayout.layout, f->ch_layout.nb_channels);
-        else
-            checkFfmpeg(av_channel_layout_copy(&audio.inLayout.layout, &f->ch_layout), "channel layout");
-        audio.inRate = f->sample_rate;
-        audio.inFormat = f->format;
-
-        if (!audio.fifo) // the output side is fixed by the first frame
-        {
-            audio.outRate = audio.spec.sampleRate > 0 ? audio.spec.sampleRate : f->sample_rate;
-            if (audio.spec.numChannels > 0 && audio.spec.numChannels != audio.inLayout.layout.nb_channels)
-                av_channel_layout_default(&audio.outLayout.layout, audio.spec.numChannels);
-            else
-                checkFfmpeg(av_channel_layout_copy(&audio.outLayout.layout, &audio.inLayout.layout), "channel layout");
-            audio.fifo.reset(av_audio_fifo_alloc(static_cast<AVSampleFormat>(toAVSampleFormat(audio.spec.format)),
-                                                 audio.outLayout.layout.nb_channels, 4096));
-            if (!audio.fifo)
-                throw Error("out of memory reading '" + source + "'");
-        }
-
-        SwrContext* raw = nullptr;
-        checkFfmpeg(swr_alloc_set_opts2(&raw, &audio.outLayout.layout,
-                                        static_cast<AVSampleFormat>(toAVSampleFormat(audio.spec.format)), audio.outRate,
-                                        &audio.inLayout.layout, static_cast<AVSampleFormat>(f->format), f->sample_rate,
-                                        0, nullptr),
-                    "cannot set up audio conversion for '" + source + "'");
-        audio.swr.reset(raw);
-        checkFfmpeg(swr_init(audio.swr.get()), "cannot set up audio conversion for '" + source + "'");
-        audio.passThrough = f->format == toAVSampleFormat(audio.spec.format) && f->sample_rate == audio.outRate &&
-                            av_channel_layout_compare(&audio.inLayout.layout, &audio.outLayout.layout) == 0;
-    }
-
     void convertAudio(const AVFrame* f)
     {
-        if (!audio.swr || f->sample_rate != audio.inRate || f->format != audio.inFormat ||
-            f->ch_layout.nb_channels != audio.inLayout.layout.nb_channels)
-            setUpResampler(f);
+        if (!audio.converter)
+            audio.converter = std::make_unique<AudioReadConverter>(source, audio.spec.format, audio.spec.sampleRate,
+                                                                   audio.spec.numChannels);
         audio.decodedSeconds += double(f->nb_samples) / f->sample_rate;
         if (!audio.havePts)
         {
@@ -444,44 +391,7 @@ private:
             const int64_t ts = f->best_effort_timestamp;
             audio.firstPts = ts == AV_NOPTS_VALUE ? 0.0 : toSeconds(ts, input->streams[audio.index]->time_base);
         }
-        if (audio.passThrough)
-        {
-            // Same format, rate and layout: straight into the FIFO, no conversion pass.
-            if (av_audio_fifo_write(audio.fifo.get(), reinterpret_cast<void**>(f->extended_data), f->nb_samples) <
-                f->nb_samples)
-                throw Error("out of memory buffering the audio of '" + source + "'");
-            return;
-        }
-        resample(const_cast<const uint8_t**>(f->extended_data), f->nb_samples);
-    }
-
-    void drainResampler()
-    {
-        if (audio.swr)
-            resample(nullptr, 0);
-    }
-
-    void resample(const uint8_t** in, int inFrames)
-    {
-        const int capacity = swr_get_out_samples(audio.swr.get(), inFrames);
-        if (capacity <= 0)
-            return;
-        const auto format = static_cast<AVSampleFormat>(toAVSampleFormat(audio.spec.format));
-        const int channels = audio.outLayout.layout.nb_channels;
-        const bool planar = av_sample_fmt_is_planar(format);
-        const size_t planeBytes = size_t(capacity) * size_t(av_get_bytes_per_sample(format)) * (planar ? 1 : channels);
-        audio.scratch.resize(planar ? size_t(channels) : 1);
-        std::vector<uint8_t*> out;
-        for (auto& plane : audio.scratch)
-        {
-            if (plane.size() < planeBytes)
-                plane.resize(planeBytes);
-            out.push_back(plane.data());
-        }
-        const int got = checkFfmpeg(swr_convert(audio.swr.get(), out.data(), capacity, in, inFrames),
-                                    "cannot convert the audio of '" + source + "'");
-        if (got > 0 && av_audio_fifo_write(audio.fifo.get(), reinterpret_cast<void**>(out.data()), got) < got)
-            throw Error("out of memory buffering the audio of '" + source + "'");
+        audio.converter->push(f);
     }
 
     void convertVideo(const AVFrame* f)
