@@ -31,6 +31,23 @@ int64_t PyArguments::optionalInteger(py::handle value, const std::string& name, 
     return value.is_none() ? ifNone : integer(value, name, low, high, accepted);
 }
 
+std::optional<double> PyArguments::seconds(py::handle value, const std::string& name)
+{
+    if (value.is_none())
+        return std::nullopt;
+    const double result = PyFloat_AsDouble(value.ptr());
+    if (result == -1.0 && PyErr_Occurred())
+    {
+        py::error_already_set error;
+        if (error.matches(PyExc_OverflowError))
+            throw capstan::RangeError(name + " " + py::repr(value).cast<std::string>() +
+                                      " is out of range: accepted a finite number of seconds from 0");
+        throw py::type_error(name + " must be None or a number of seconds, got " +
+                             py::str(py::type::of(value).attr("__name__")).cast<std::string>());
+    }
+    return result;
+}
+
 std::string PyArguments::pathBytes(py::handle path)
 {
     const auto os = py::module_::import("os");

@@ -3,6 +3,7 @@
 #include <pybind11/pybind11.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace capstan::python
@@ -24,6 +25,11 @@ struct PyArguments
     /** As integer(), with None allowed: returns `ifNone` for it. */
     static int64_t optionalInteger(pybind11::handle value, const std::string& name, int64_t low, int64_t high,
                                    const std::string& accepted, int64_t ifNone);
+
+    /** None, or a number of seconds as a double (int, float, numpy scalars, anything with __float__). A number
+        too big for a double raises RangeError; other types TypeError. NaN and negative values are passed on for
+        the library to refuse with its own words. */
+    static std::optional<double> seconds(pybind11::handle value, const std::string& name);
 
     /** A str, bytes or os.PathLike destination as the bytes the OS takes (os.fsencode, as open() does), so that
         file names that are not UTF-8 work. A name with a NUL byte or characters no file name can hold raises

@@ -424,13 +424,14 @@ const PyStreamWriter::Stream& PyStreamWriter::writableStream(py::handle index, b
     return s;
 }
 
-void PyStreamWriter::writeAudioChunk(py::object index, py::handle chunk, std::optional<double> pts)
+void PyStreamWriter::writeAudioChunk(py::object index, py::handle chunk, py::object ptsObject)
 {
     int stream = 0;
     const Stream& s = writableStream(index, true, "write_audio_chunk", stream);
     const ChunkArray samples =
         audioChunk(chunk, s.sampleFormat, s.numChannels, "write_audio_chunk: stream " + std::to_string(stream));
     copies += samples.copied ? 1 : 0;
+    std::optional<double> pts = PyArguments::seconds(ptsObject, "write_audio_chunk: pts");
     if (pts)
         pts = toUnitTime(*pts, s.sampleRate);
 
@@ -458,7 +459,10 @@ void PyStreamWriter::writeVideoChunk(py::object index, py::handle chunk, py::obj
     std::optional<double> first;
     try
     {
-        first = toUnitTime(pts.cast<double>(), framesPerSecond); // anything with __float__
+        // An int too big for a double is out of range, not "one pts per frame".
+        first = PyIndex_Check(pts.ptr()) ? PyArguments::seconds(pts, "write_video_chunk: pts")
+                                         : pts.cast<double>(); // anything with __float__
+        first = toUnitTime(*first, framesPerSecond);
     }
     catch (const py::cast_error&)
     {

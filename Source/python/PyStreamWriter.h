@@ -45,7 +45,7 @@ public:
     void open(pybind11::object option);
     void close();
     void flush();
-    void writeAudioChunk(pybind11::object stream, pybind11::handle chunk, std::optional<double> pts);
+    void writeAudioChunk(pybind11::object stream, pybind11::handle chunk, pybind11::object pts);
     void writeVideoChunk(pybind11::object stream, pybind11::handle chunk, pybind11::object pts);
 
     /** Closes on leaving a `with` block. After an exception in the block, close() errors are not raised over it. */
