@@ -421,6 +421,14 @@ TEST_CASE("MediaReader waits a bounded time for a FIFO's writer", "[reader][erro
                               Catch::Contains("no program wrote to it within 0.5 s"));
         CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
     }
+    SECTION("a writer that closes without sending anything: said so, without waiting out the timeout")
+    {
+        std::thread writer([&] { std::fclose(std::fopen(fifo.c_str(), "wb")); });
+        const auto start = std::chrono::steady_clock::now();
+        CHECK_THROWS_WITH(MediaReader(fifo.string(), {}, {}, 0), Catch::Contains("closed it without sending anything"));
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+        writer.join();
+    }
     SECTION("a writer that starts late and finishes early is read whole")
     {
         const auto source = dir.file("source.wav");

@@ -95,13 +95,13 @@ struct EncoderRange
     Range range;
 };
 
-/** qscale ranges of the encoders that read it (FFmpeg's docs and sources); others get 0..maxGenericQscale. */
+/** qscale ranges of the encoders that read it as their quality scale (FFmpeg's docs and sources); others, which
+    mostly ignore it (libx264 takes crf and qp options instead), get 0..maxGenericQscale. */
 constexpr EncoderRange qscaleRanges[] = {{"libmp3lame", {0, 9}},  {"libvorbis", {-1, 10}}, {"libtheora", {0, 10}},
                                          {"mpeg1video", {1, 31}}, {"mpeg2video", {1, 31}}, {"mpeg4", {1, 31}},
                                          {"msmpeg4", {1, 31}},    {"msmpeg4v2", {1, 31}},  {"h263", {1, 31}},
                                          {"h263p", {1, 31}},      {"flv", {1, 31}},        {"mjpeg", {1, 31}},
-                                         {"wmv1", {1, 31}},       {"wmv2", {1, 31}},       {"libx264", {0, 51}},
-                                         {"libx264rgb", {0, 51}}, {"libx265", {0, 51}}};
+                                         {"wmv1", {1, 31}},       {"wmv2", {1, 31}}};
 
 /** compression_level ranges of the encoders that read it (FFmpeg clips some of them without a word). */
 constexpr EncoderRange compressionRanges[] = {{"flac", {0, 12}},   {"libopus", {0, 10}}, {"libmp3lame", {0, 9}},

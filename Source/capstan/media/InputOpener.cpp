@@ -89,6 +89,11 @@ std::string InputOpener::waitForFifo()
         const int ready = ::poll(&request, 1, left < 0 ? 1000 : int(std::min<int64_t>(left, 1000)));
         if (ready > 0 && (request.revents & POLLIN))
             break;
+        // POLLHUP stays set once a writer came and went: waiting longer would spin.
+        if (ready > 0 && (request.revents & POLLHUP))
+            throw Error("cannot open '" + source +
+                        "': it is a named pipe (FIFO) and the program writing into it closed it without sending "
+                        "anything");
     }
     // FFmpeg reads the descriptor as it is, blocking again; its pipe protocol does not close it (we do).
     ::fcntl(fifoDescriptor, F_SETFL, ::fcntl(fifoDescriptor, F_GETFL) & ~O_NONBLOCK);
