@@ -526,6 +526,10 @@ const std::vector<ErrorRow>& errorTable()
          {"notes.txt", "looks like text"}, {"notes.txt"}},
         {"binary junk input", readerRow("in.bin", std::string("\x01\x02\x00\x7f\xfe junk", 11)), T::error,
          {"in.bin", "match no format"}, {"in.bin"}},
+        {"FLAC cut inside its header", [](const TestDir& d) { runFfmpeg({"-f", "lavfi", "-i", "sine=d=3", "-c:a", "flac",
+             d.file("w.flac").string()}); const auto whole = readFileBytes(d.file("w.flac")); fs::remove(d.file("w.flac"));
+             writeFileBytes(d.file("cut.flac"), std::span(whole).first(400)); MediaReader reader(d.file("cut.flac")); },
+         T::error, {"cut.flac'", "ends after 400 bytes", "truncated"}, {"cut.flac"}},
         {"negative open timeout", readerRow("in.wav", "RIFF", -1), T::rangeError, {"open timeout"}, {"in.wav"}},
     };
     // clang-format on

@@ -157,9 +157,13 @@ std::string InputOpener::explain(const std::string& path, int errorCode)
     const auto size = static_cast<long long>(info.st_size);
     if (size == 0)
         return "it is empty (0 bytes); there is nothing to read";
-    if (errorCode == AVERROR_EOF || errorCode == AVERROR(EIO))
+    if (errorCode == AVERROR_EOF)
         return "it ends after " + std::to_string(size) +
                " bytes, before its header is complete: the file is truncated (or still being written)";
+    // Some demuxers report a header cut short as an I/O error; on a big file it may be a real one.
+    if (errorCode == AVERROR(EIO) && size < 4096)
+        return "it holds only " + std::to_string(size) +
+               " bytes, too few for its header: the file is truncated (or still being written)";
     if (errorCode == AVERROR_INVALIDDATA)
     {
         if (looksLikeText(path))
