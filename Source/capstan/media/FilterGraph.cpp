@@ -79,8 +79,8 @@ void FilterGraph::check(int result, const std::string& context) const
     // A filter of the wrong kind is the likely mistake: say that first, FFmpeg's link error after it.
     const std::string mismatch = describeMediaMismatch();
     if (!mismatch.empty())
-        throw Error("filter description '" + description + "': " + mismatch + " (FFmpeg: " +
-                        describeFfmpegFailure(result) + ")",
+        throw Error("filter description '" + description + "': " + mismatch +
+                        " (FFmpeg: " + describeFfmpegFailure(result) + ")",
                     result);
     throw Error(context + ": " + describeFfmpegFailure(result), result);
 }
