@@ -2,9 +2,12 @@
 // capstan::StreamWriter. Same class and argument names, defaults and array shapes; numpy arrays (or anything with
 // __array__ / __dlpack__, torch tensors included) instead of torch tensors. See Docs/python.md.
 
+#include "PyArguments.h"
 #include "PyStreamWriter.h"
 
+#include <capstan/media/Encoder.h>
 #include <capstan/media/FfmpegLog.h>
+#include <capstan/media/Limits.h>
 #include <capstan/media/StreamConfig.h>
 
 #include <pybind11/pybind11.h>
@@ -12,6 +15,7 @@
 
 namespace py = pybind11;
 using capstan::CodecConfig;
+using capstan::python::PyArguments;
 using capstan::python::PyStreamWriter;
 
 namespace
@@ -28,6 +32,48 @@ std::string describe(const CodecConfig& c)
            ", gop_size=" + std::to_string(c.gopSize) + ", max_b_frames=" + std::to_string(c.maxBFrames) + ")";
 }
 
+/** The module's exception types; the module keeps them alive. */
+PyObject* errorType = nullptr;
+PyObject* rangeErrorType = nullptr;
+
+/** capstan's messages may quote a path that is not UTF-8: never let that turn into a UnicodeDecodeError. */
+void raise(PyObject* type, const char* message)
+{
+    PyErr_SetString(type, PyArguments::printable(message).c_str());
+}
+
+/** -1 keeps the encoder's default; the rest is checked as the library checks any stream (Limits.h), per encoder
+    when the stream is added. */
+int64_t codecSetting(py::handle value, const char* name, int64_t low, int64_t high)
+{
+    const std::string accepted =
+        std::to_string(low) + " .. " + std::to_string(high) + ", or -1 for the encoder's default";
+    const int64_t v = PyArguments::integer(value, name, -1, high, accepted);
+    if (v != -1 && v < low)
+        throw capstan::RangeError(std::string(name) + " " + std::to_string(v) + " is out of range: accepted " +
+                                  accepted);
+    return v;
+}
+
+CodecConfig makeCodecConfig(py::handle bitRate, py::handle compressionLevel, py::handle qscale, py::handle gopSize,
+                            py::handle maxBFrames)
+{
+    namespace limits = capstan::limits;
+    CodecConfig config;
+    config.bitRate = codecSetting(bitRate, "bit_rate", limits::minBitRate, limits::maxVideoBitRate);
+    config.compressionLevel =
+        int(codecSetting(compressionLevel, "compression_level", 0, limits::maxGenericCompressionLevel));
+    if (!qscale.is_none())
+        config.qscale = int(PyArguments::integer(qscale, "qscale", -1, limits::maxGenericQscale,
+                                                 "-1 .. " + std::to_string(limits::maxGenericQscale) +
+                                                     " (the encoder's own range is checked when the stream is "
+                                                     "added), or None for the encoder's default"));
+    config.gopSize = int(codecSetting(gopSize, "gop_size", 0, limits::maxGopSize));
+    config.maxBFrames = int(codecSetting(maxBFrames, "max_b_frames", 0, limits::maxBFrames));
+    capstan::Encoder::checkConfig(config, nullptr, AVMEDIA_TYPE_UNKNOWN);
+    return config;
+}
+
 bool sameConfig(const CodecConfig& a, const CodecConfig& b)
 {
     return a.bitRate == b.bitRate && a.compressionLevel == b.compressionLevel && a.qscale == b.qscale &&
@@ -39,7 +85,8 @@ constexpr const char* moduleDoc = R"doc(Capstan: encode audio and video chunks i
 ``capstan.StreamWriter`` has the API of ``torchaudio.io.StreamWriter`` (removed in torchaudio 2.9): replace
 ``from torchaudio.io import StreamWriter`` by ``from capstan import StreamWriter`` and pass numpy arrays (or
 torch tensors: anything with ``__array__`` or ``__dlpack__``). Errors from FFmpeg and from capstan are
-``capstan.Error`` (a ``RuntimeError``); bad arguments are ``ValueError`` / ``TypeError``.
+``capstan.Error`` (a ``RuntimeError``); bad arguments are ``ValueError`` / ``TypeError``. A number out of its
+range is ``capstan.OutOfRangeError``, both a ``ValueError`` and a ``capstan.Error``; its message names the range.
 )doc";
 
 constexpr const char* writerDoc = R"doc(StreamWriter(dst, format=None, buffer_size=4096)
@@ -103,7 +150,33 @@ PYBIND11_MODULE(capstan, m)
 {
     m.doc() = moduleDoc;
     m.attr("__version__") = CAPSTAN_VERSION;
-    py::register_exception<capstan::Error>(m, "Error", PyExc_RuntimeError);
+    // capstan.Error is a RuntimeError, as torchaudio's errors were. capstan.OutOfRangeError is a value out of its
+    // range: a ValueError for Python code, and still a capstan.Error (RuntimeError) for torchaudio-era code.
+    errorType = PyErr_NewExceptionWithDoc("capstan.Error", "A failure reported by capstan or FFmpeg.",
+                                          PyExc_RuntimeError, nullptr);
+    m.add_object("Error", py::handle(errorType));
+    const py::tuple rangeBases = py::make_tuple(py::handle(errorType), py::handle(PyExc_ValueError));
+    rangeErrorType = PyErr_NewExceptionWithDoc("capstan.OutOfRangeError",
+                                               "A number outside its accepted range; the message names the range.",
+                                               rangeBases.ptr(), nullptr);
+    m.add_object("OutOfRangeError", py::handle(rangeErrorType));
+    py::register_exception_translator(
+        [](std::exception_ptr thrown)
+        {
+            try
+            {
+                if (thrown)
+                    std::rethrow_exception(thrown);
+            }
+            catch (const capstan::RangeError& e)
+            {
+                raise(rangeErrorType, e.what());
+            }
+            catch (const capstan::Error& e)
+            {
+                raise(errorType, e.what());
+            }
+        });
 
     // FFmpeg's errors are part of capstan.Error's message; its chatter (x264's statistics...) is off by default.
     capstan::FfmpegLog::install();
@@ -115,27 +188,43 @@ PYBIND11_MODULE(capstan, m)
 
     py::class_<CodecConfig>(m, "CodecConfig",
                             "Common encoder settings, as torchaudio's CodecConfig. -1 (or None) keeps the encoder's "
-                            "default.\n\nbit_rate: bits per second. compression_level: e.g. FLAC 0..12. qscale: fixed "
-                            "quality (libmp3lame 0 best .. 9). gop_size: frames between key frames. max_b_frames: "
-                            "consecutive B-frames.")
-        .def(py::init(
-                 [](int64_t bitRate, int compressionLevel, std::optional<int> qscale, int gopSize, int maxBFrames) {
-                     return CodecConfig{bitRate, compressionLevel, qscale, gopSize, maxBFrames};
-                 }),
-             py::arg("bit_rate") = -1, py::arg("compression_level") = -1, py::arg("qscale") = py::none(),
-             py::arg("gop_size") = -1, py::arg("max_b_frames") = -1)
-        .def_readwrite("bit_rate", &CodecConfig::bitRate)
-        .def_readwrite("compression_level", &CodecConfig::compressionLevel)
-        .def_readwrite("qscale", &CodecConfig::qscale)
-        .def_readwrite("gop_size", &CodecConfig::gopSize)
-        .def_readwrite("max_b_frames", &CodecConfig::maxBFrames)
+                            "default; any other value out of its range raises capstan.OutOfRangeError.\n\n"
+                            "bit_rate: bits per second, 1000 .. 10_000_000 for audio, .. 1_000_000_000 for video. "
+                            "compression_level: e.g. flac 0..12, libopus 0..10. qscale: fixed quality, e.g. "
+                            "libmp3lame 0 (best) .. 9, libvorbis -1 .. 10, mpeg4 1 .. 31. gop_size: frames between "
+                            "key frames, 0 .. 100000. max_b_frames: consecutive B-frames, 0 .. 16. The encoder's own "
+                            "ranges are checked when the stream is added.")
+        .def(py::init(&makeCodecConfig), py::arg("bit_rate") = -1, py::arg("compression_level") = -1,
+             py::arg("qscale") = py::none(), py::arg("gop_size") = -1, py::arg("max_b_frames") = -1)
+        .def_property(
+            "bit_rate", [](const CodecConfig& c) { return c.bitRate; },
+            [](CodecConfig& c, py::handle v)
+            { c.bitRate = makeCodecConfig(v, py::int_(-1), py::none(), py::int_(-1), py::int_(-1)).bitRate; })
+        .def_property(
+            "compression_level", [](const CodecConfig& c) { return c.compressionLevel; },
+            [](CodecConfig& c, py::handle v) {
+                c.compressionLevel =
+                    makeCodecConfig(py::int_(-1), v, py::none(), py::int_(-1), py::int_(-1)).compressionLevel;
+            })
+        .def_property(
+            "qscale", [](const CodecConfig& c) { return c.qscale; },
+            [](CodecConfig& c, py::handle v)
+            { c.qscale = makeCodecConfig(py::int_(-1), py::int_(-1), v, py::int_(-1), py::int_(-1)).qscale; })
+        .def_property(
+            "gop_size", [](const CodecConfig& c) { return c.gopSize; },
+            [](CodecConfig& c, py::handle v)
+            { c.gopSize = makeCodecConfig(py::int_(-1), py::int_(-1), py::none(), v, py::int_(-1)).gopSize; })
+        .def_property(
+            "max_b_frames", [](const CodecConfig& c) { return c.maxBFrames; },
+            [](CodecConfig& c, py::handle v)
+            { c.maxBFrames = makeCodecConfig(py::int_(-1), py::int_(-1), py::none(), py::int_(-1), v).maxBFrames; })
         .def("__repr__", &describe)
         .def("__eq__", [](const CodecConfig& a, py::object b)
              { return py::isinstance<CodecConfig>(b) && sameConfig(a, b.cast<const CodecConfig&>()); });
 
     py::class_<PyStreamWriter>(m, "StreamWriter", writerDoc)
-        .def(py::init<py::object, std::optional<std::string>, int>(), py::arg("dst"), py::arg("format") = py::none(),
-             py::arg("buffer_size") = 4096)
+        .def(py::init<py::object, std::optional<std::string>, py::object>(), py::arg("dst"),
+             py::arg("format") = py::none(), py::arg("buffer_size") = 4096)
         .def("add_audio_stream", &PyStreamWriter::addAudioStream, addAudioDoc, py::arg("sample_rate"),
              py::arg("num_channels"), py::arg("format") = "flt", py::kw_only(), py::arg("encoder") = py::none(),
              py::arg("encoder_option") = py::none(), py::arg("encoder_format") = py::none(),

@@ -1,9 +1,13 @@
 #include "PyStreamWriter.h"
 
 #include "ChunkArrays.h"
+#include "PyArguments.h"
+
+#include <capstan/media/Limits.h>
 
 #include <pybind11/stl.h>
 
+#include <climits>
 #include <cmath>
 #include <functional>
 #include <string_view>
@@ -59,20 +63,39 @@ std::vector<std::pair<std::string, std::string>> toPairs(py::handle mapping, con
 /** 30, 29.97, Fraction(30000, 1001) or "30000/1001" as an exact ratio (29.97 means NTSC's 30000/1001). */
 Rational toRational(py::handle rate, const std::string& what)
 {
+    // Numbers are checked against the frame-rate range first: 1e12 fps is out of range, not "1/0".
+    const bool isNumber =
+        py::isinstance<py::float_>(rate) || (py::hasattr(rate, "numerator") && py::hasattr(rate, "denominator"));
+    if (isNumber && !py::isinstance<py::bool_>(rate))
+    {
+        const double value = rate.cast<double>();
+        const double low = limits::minFrameRate.toDouble();
+        if (std::isfinite(value) && value > 0 && (value < low || value > limits::maxFrameRate))
+            throw RangeError(what + " " + py::str(rate).cast<std::string>() + " is out of range: accepted " +
+                             std::to_string(limits::minFrameRate.num) + "/" + std::to_string(limits::minFrameRate.den) +
+                             " (one frame an hour) .. " + std::to_string(limits::maxFrameRate) + " fps");
+    }
     try
     {
         if (py::isinstance<py::str>(rate))
             return parseRational(rate.cast<std::string>());
         if (py::isinstance<py::float_>(rate))
             return parseRational(py::repr(rate).cast<std::string>());
-        if (py::hasattr(rate, "numerator") && py::hasattr(rate, "denominator")) // int, fractions.Fraction
+        if (isNumber) // int, fractions.Fraction
         {
-            const auto num = rate.attr("numerator").cast<int64_t>();
-            const auto den = rate.attr("denominator").cast<int64_t>();
-            if (num <= 0 || den <= 0 || num > INT32_MAX || den > INT32_MAX)
+            const py::int_ num = rate.attr("numerator");
+            const py::int_ den = rate.attr("denominator");
+            if (num <= py::int_(0) || den <= py::int_(0))
                 throw Error(what + " must be positive, got " + py::str(rate).cast<std::string>());
-            return {static_cast<int>(num), static_cast<int>(den)};
+            if (num > py::int_(INT32_MAX) || den > py::int_(INT32_MAX))
+                throw RangeError(what + " " + py::str(rate).cast<std::string>() +
+                                 " is out of range: numerator and denominator must each be 1 .. 2147483647");
+            return {num.cast<int>(), den.cast<int>()};
         }
+    }
+    catch (const RangeError& error)
+    {
+        throw RangeError(what + ": " + error.what());
     }
     catch (const Error& error)
     {
@@ -147,22 +170,38 @@ std::string torchaudioDefaultPcmEncoder(const std::string& muxer, const std::str
     return codec ? codec->name : std::string();
 }
 
-int positiveOrZero(const std::optional<int>& value, const char* what)
+/** Sample rates and channel counts: what fits the library's int; the encoder's own limits are checked when the
+    stream is added. */
+int audioCount(py::handle value, const char* name, const char* unit, bool noneAllowed)
 {
-    if (value && *value <= 0)
-        throw py::value_error(std::string(what) + " must be positive (or None for the default), got " +
-                              std::to_string(*value));
-    return value.value_or(0);
+    const std::string accepted = "1 .. " + std::to_string(INT_MAX) + " " + unit +
+                                 " (the encoder's own limits are checked when the stream is added)" +
+                                 (noneAllowed ? ", or None for the input's" : "");
+    return int(noneAllowed ? PyArguments::optionalInteger(value, name, 1, INT_MAX, accepted, 0)
+                           : PyArguments::integer(value, name, 1, INT_MAX, accepted));
+}
+
+int videoDimension(py::handle value, const char* name, bool noneAllowed)
+{
+    const std::string accepted = "1 .. " + std::to_string(limits::maxVideoDimension) + " pixels" +
+                                 (noneAllowed ? ", or None for the input's" : "");
+    return int(noneAllowed ? PyArguments::optionalInteger(value, name, 1, limits::maxVideoDimension, accepted, 0)
+                           : PyArguments::integer(value, name, 1, limits::maxVideoDimension, accepted));
 }
 } // namespace
 
-PyStreamWriter::PyStreamWriter(py::object dst, std::optional<std::string> format, int bufferSize)
+PyStreamWriter::PyStreamWriter(py::object dst, std::optional<std::string> format, py::object bufferSizeObject)
 {
     const auto os = py::module_::import("os");
     const std::string muxer = format.value_or("");
+    const int bufferSize =
+        int(PyArguments::integer(bufferSizeObject, "buffer_size", 1, limits::maxSinkBufferSize,
+                                 "1 .. " + std::to_string(limits::maxSinkBufferSize) + " bytes (64 MiB)"));
     if (py::isinstance<py::str>(dst) || py::isinstance<py::bytes>(dst) || py::isinstance(dst, os.attr("PathLike")))
     {
-        destination = os.attr("fsdecode")(dst).cast<std::string>();
+        // The OS's bytes, as open() uses them: a file name that is not UTF-8 works too.
+        destination = PyArguments::pathBytes(dst);
+        displayName = PyArguments::printable(destination);
         writer = std::make_unique<StreamWriter>(destination, muxer);
         return;
     }
@@ -178,6 +217,7 @@ PyStreamWriter::PyStreamWriter(py::object dst, std::optional<std::string> format
         if (const AVOutputFormat* guessed = av_guess_format(nullptr, name.c_str(), nullptr))
             sinkMuxer = guessed->name;
     destination = name.empty() ? "<" + typeName(dst) + ">" : name;
+    displayName = PyArguments::printable(destination);
     writer = std::make_unique<StreamWriter>(*sink, sinkMuxer, bufferSize);
 }
 
@@ -235,15 +275,16 @@ void PyStreamWriter::call(const std::function<void()>& fn)
     raisePending("the file object failed while FFmpeg was writing to it; the output is incomplete");
 }
 
-int PyStreamWriter::addAudioStream(int sampleRate, int numChannels, const std::string& format,
+int PyStreamWriter::addAudioStream(py::object sampleRateObject, py::object numChannelsObject, const std::string& format,
                                    const std::optional<std::string>& encoder, py::object encoderOption,
-                                   const std::optional<std::string>& encoderFormat,
-                                   std::optional<int> encoderSampleRate, std::optional<int> encoderNumChannels,
-                                   const std::optional<CodecConfig>& codecConfig,
+                                   const std::optional<std::string>& encoderFormat, py::object encoderSampleRate,
+                                   py::object encoderNumChannels, const std::optional<CodecConfig>& codecConfig,
                                    const std::optional<std::string>& filterDesc)
 {
     if (state != State::configuring)
         throw Error("add_audio_stream() must be called before open()");
+    const int sampleRate = audioCount(sampleRateObject, "sample_rate", "samples per second", false);
+    const int numChannels = audioCount(numChannelsObject, "num_channels", "channels", false);
     AudioStreamConfig config;
     config.sampleRate = sampleRate;
     config.numChannels = numChannels;
@@ -252,8 +293,8 @@ int PyStreamWriter::addAudioStream(int sampleRate, int numChannels, const std::s
     config.encoderFormat = encoderFormat.value_or("");
     if (!encoder && !encoderFormat)
         config.encoder = torchaudioDefaultPcmEncoder(writer->formatName(), destination);
-    config.encoderSampleRate = positiveOrZero(encoderSampleRate, "encoder_sample_rate");
-    config.encoderNumChannels = positiveOrZero(encoderNumChannels, "encoder_num_channels");
+    config.encoderSampleRate = audioCount(encoderSampleRate, "encoder_sample_rate", "samples per second", true);
+    config.encoderNumChannels = audioCount(encoderNumChannels, "encoder_num_channels", "channels", true);
     config.encoderOptions = toPairs(encoderOption, "encoder_option");
     config.codecConfig = codecConfig.value_or(CodecConfig{});
     config.filterDesc = filterDesc.value_or("");
@@ -269,10 +310,10 @@ int PyStreamWriter::addAudioStream(int sampleRate, int numChannels, const std::s
     return index;
 }
 
-int PyStreamWriter::addVideoStream(py::object frameRate, int width, int height, const std::string& format,
-                                   const std::optional<std::string>& encoder, py::object encoderOption,
-                                   const std::optional<std::string>& encoderFormat, py::object encoderFrameRate,
-                                   std::optional<int> encoderWidth, std::optional<int> encoderHeight,
+int PyStreamWriter::addVideoStream(py::object frameRate, py::object widthObject, py::object heightObject,
+                                   const std::string& format, const std::optional<std::string>& encoder,
+                                   py::object encoderOption, const std::optional<std::string>& encoderFormat,
+                                   py::object encoderFrameRate, py::object encoderWidth, py::object encoderHeight,
                                    const std::optional<CodecConfig>& codecConfig,
                                    const std::optional<std::string>& filterDesc, py::object hwAccel)
 {
@@ -287,6 +328,8 @@ int PyStreamWriter::addVideoStream(py::object frameRate, int width, int height, 
     }
     if (state != State::configuring)
         throw Error("add_video_stream() must be called before open()");
+    const int width = videoDimension(widthObject, "width", false);
+    const int height = videoDimension(heightObject, "height", false);
     VideoStreamConfig config;
     config.frameRate = toRational(frameRate, "frame_rate");
     config.width = width;
@@ -296,8 +339,8 @@ int PyStreamWriter::addVideoStream(py::object frameRate, int width, int height, 
     config.encoderFormat = encoderFormat.value_or("");
     if (!encoderFrameRate.is_none())
         config.encoderFrameRate = toRational(encoderFrameRate, "encoder_frame_rate");
-    config.encoderWidth = positiveOrZero(encoderWidth, "encoder_width");
-    config.encoderHeight = positiveOrZero(encoderHeight, "encoder_height");
+    config.encoderWidth = videoDimension(encoderWidth, "encoder_width", true);
+    config.encoderHeight = videoDimension(encoderHeight, "encoder_height", true);
     config.encoderOptions = toPairs(encoderOption, "encoder_option");
     config.codecConfig = codecConfig.value_or(CodecConfig{});
     config.filterDesc = filterDesc.value_or("");
@@ -361,17 +404,18 @@ void PyStreamWriter::exitContext(bool bodyRaised)
     }
 }
 
-const PyStreamWriter::Stream& PyStreamWriter::writableStream(int stream, bool audio, const char* method) const
+const PyStreamWriter::Stream& PyStreamWriter::writableStream(py::handle index, bool audio, const char* method,
+                                                             int& stream) const
 {
     if (state == State::configuring)
         throw Error(std::string(method) + ": cannot write before open(): add the streams, call open() (or use "
                                           "`with s.open():`), then write chunks");
     if (state == State::closed)
         throw Error(std::string(method) + ": cannot write after close(); create a new StreamWriter to write again");
-    if (stream < 0 || stream >= static_cast<int>(streams.size()))
-        throw py::value_error(std::string(method) + ": stream index " + std::to_string(stream) +
-                              " is out of range; this writer has " + std::to_string(streams.size()) +
-                              " stream(s), numbered from 0 in the order they were added");
+    stream = int(PyArguments::integer(
+        index, std::string(method) + ": stream index", 0, static_cast<int64_t>(streams.size()) - 1,
+        "0 .. " + std::to_string(streams.size() - 1) + "; this writer has " + std::to_string(streams.size()) +
+            " stream(s), numbered from 0 in the order they were added"));
     const Stream& s = streams[static_cast<size_t>(stream)];
     if (s.isAudio != audio)
         throw py::value_error(
@@ -380,12 +424,14 @@ const PyStreamWriter::Stream& PyStreamWriter::writableStream(int stream, bool au
     return s;
 }
 
-void PyStreamWriter::writeAudioChunk(int stream, py::handle chunk, std::optional<double> pts)
+void PyStreamWriter::writeAudioChunk(py::object index, py::handle chunk, py::object ptsObject)
 {
-    const Stream& s = writableStream(stream, true, "write_audio_chunk");
+    int stream = 0;
+    const Stream& s = writableStream(index, true, "write_audio_chunk", stream);
     const ChunkArray samples =
         audioChunk(chunk, s.sampleFormat, s.numChannels, "write_audio_chunk: stream " + std::to_string(stream));
     copies += samples.copied ? 1 : 0;
+    std::optional<double> pts = PyArguments::seconds(ptsObject, "write_audio_chunk: pts");
     if (pts)
         pts = toUnitTime(*pts, s.sampleRate);
 
@@ -394,9 +440,10 @@ void PyStreamWriter::writeAudioChunk(int stream, py::handle chunk, std::optional
     call([&] { writer->writeAudioChunk(stream, data, pts); });
 }
 
-void PyStreamWriter::writeVideoChunk(int stream, py::handle chunk, py::object pts)
+void PyStreamWriter::writeVideoChunk(py::object index, py::handle chunk, py::object pts)
 {
-    const Stream& s = writableStream(stream, false, "write_video_chunk");
+    int stream = 0;
+    const Stream& s = writableStream(index, false, "write_video_chunk", stream);
     const ChunkArray frames =
         videoChunk(chunk, s.pixelFormat, s.width, s.height, "write_video_chunk: stream " + std::to_string(stream));
     copies += frames.copied ? 1 : 0;
@@ -412,7 +459,10 @@ void PyStreamWriter::writeVideoChunk(int stream, py::handle chunk, py::object pt
     std::optional<double> first;
     try
     {
-        first = toUnitTime(pts.cast<double>(), framesPerSecond); // anything with __float__
+        // An int too big for a double is out of range, not "one pts per frame".
+        first = PyIndex_Check(pts.ptr()) ? PyArguments::seconds(pts, "write_video_chunk: pts")
+                                         : pts.cast<double>(); // anything with __float__
+        first = toUnitTime(*first, framesPerSecond);
     }
     catch (const py::cast_error&)
     {
@@ -446,7 +496,7 @@ void PyStreamWriter::writeVideoChunk(int stream, py::handle chunk, py::object pt
 std::string PyStreamWriter::describe() const
 {
     const char* states[] = {"configuring", "open", "closed"};
-    return "<capstan.StreamWriter dst='" + destination + "' format='" + writer->formatName() +
+    return "<capstan.StreamWriter dst='" + displayName + "' format='" + writer->formatName() +
            "' streams=" + std::to_string(streams.size()) + " " + states[static_cast<int>(state)] + ">";
 }
 

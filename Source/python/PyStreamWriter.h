@@ -24,19 +24,20 @@ namespace capstan::python
 class PyStreamWriter
 {
 public:
-    PyStreamWriter(pybind11::object dst, std::optional<std::string> format, int bufferSize);
+    PyStreamWriter(pybind11::object dst, std::optional<std::string> format, pybind11::object bufferSize);
     ~PyStreamWriter();
 
-    int addAudioStream(int sampleRate, int numChannels, const std::string& format,
+    // Integers arrive as Python objects: a value too big for C++ gets a range error, not pybind's TypeError.
+    int addAudioStream(pybind11::object sampleRate, pybind11::object numChannels, const std::string& format,
                        const std::optional<std::string>& encoder, pybind11::object encoderOption,
-                       const std::optional<std::string>& encoderFormat, std::optional<int> encoderSampleRate,
-                       std::optional<int> encoderNumChannels, const std::optional<CodecConfig>& codecConfig,
+                       const std::optional<std::string>& encoderFormat, pybind11::object encoderSampleRate,
+                       pybind11::object encoderNumChannels, const std::optional<CodecConfig>& codecConfig,
                        const std::optional<std::string>& filterDesc);
 
-    int addVideoStream(pybind11::object frameRate, int width, int height, const std::string& format,
-                       const std::optional<std::string>& encoder, pybind11::object encoderOption,
-                       const std::optional<std::string>& encoderFormat, pybind11::object encoderFrameRate,
-                       std::optional<int> encoderWidth, std::optional<int> encoderHeight,
+    int addVideoStream(pybind11::object frameRate, pybind11::object width, pybind11::object height,
+                       const std::string& format, const std::optional<std::string>& encoder,
+                       pybind11::object encoderOption, const std::optional<std::string>& encoderFormat,
+                       pybind11::object encoderFrameRate, pybind11::object encoderWidth, pybind11::object encoderHeight,
                        const std::optional<CodecConfig>& codecConfig, const std::optional<std::string>& filterDesc,
                        pybind11::object hwAccel);
 
@@ -44,8 +45,8 @@ public:
     void open(pybind11::object option);
     void close();
     void flush();
-    void writeAudioChunk(int stream, pybind11::handle chunk, std::optional<double> pts);
-    void writeVideoChunk(int stream, pybind11::handle chunk, pybind11::object pts);
+    void writeAudioChunk(pybind11::object stream, pybind11::handle chunk, pybind11::object pts);
+    void writeVideoChunk(pybind11::object stream, pybind11::handle chunk, pybind11::object pts);
 
     /** Closes on leaving a `with` block. After an exception in the block, close() errors are not raised over it. */
     void exitContext(bool bodyRaised);
@@ -80,9 +81,11 @@ private:
         is raised again as itself (with capstan's context as a note) rather than as a plain capstan error. */
     void call(const std::function<void()>& fn);
 
-    const Stream& writableStream(int stream, bool audio, const char* method) const;
+    /** The stream `index` names, checked: open, in range, of the right kind. */
+    const Stream& writableStream(pybind11::handle index, bool audio, const char* method, int& stream) const;
 
-    std::string destination;
+    std::string destination;              ///< bytes, as the OS takes them
+    std::string displayName;              ///< the destination as valid UTF-8, for messages and repr
     std::unique_ptr<PythonFileSink> sink; // declared before `writer`: it must outlive it
     std::unique_ptr<StreamWriter> writer;
     std::vector<Stream> streams;

@@ -64,9 +64,16 @@ void PythonFileSink::write(std::span<const uint8_t> bytes)
             if (result.is_none())
                 break;
             const auto written = result.cast<int64_t>();
+            const auto given = static_cast<int64_t>(bytes.size() - done);
             if (written <= 0)
                 throw capstan::Error("the file object's write() wrote " + std::to_string(written) + " of " +
-                                     std::to_string(bytes.size() - done) + " bytes; it must write all it is given");
+                                     std::to_string(given) + " bytes; it must write all it is given");
+            // More than it was given cannot be true: trusting it would skip bytes that were never written.
+            if (written > given)
+                throw capstan::Error("the file object's write() returned " + std::to_string(written) + " for " +
+                                     std::to_string(given) +
+                                     " bytes given; it must return how many of them it wrote (1 .. " +
+                                     std::to_string(given) + ") or None");
             done += static_cast<size_t>(written);
         }
     }
@@ -111,7 +118,10 @@ std::string PythonFileSink::fileName() const
     if (!py::hasattr(file, "name"))
         return {};
     const py::object name = file.attr("name");
-    return py::isinstance<py::str>(name) ? name.cast<std::string>() : std::string();
+    if (!py::isinstance<py::str>(name))
+        return {};
+    // A name that is not UTF-8 (surrogate escapes) is as the OS spells it.
+    return py::module_::import("os").attr("fsencode")(name).cast<std::string>();
 }
 
 } // namespace capstan::python

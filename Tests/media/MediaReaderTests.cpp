@@ -7,7 +7,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <sys/stat.h>
+#include <thread>
 
 using namespace capstan;
 using namespace capstan::test;
@@ -374,5 +378,74 @@ TEST_CASE("MediaReader reports bad input clearly", "[reader][errors]")
         MediaReader reader(nut.string());
         CHECK_THROWS_WITH(reader.selectVideo(0, {.format = PixelFormat::rgb24, .width = 32}),
                           Catch::Contains("both width and height"));
+    }
+}
+
+TEST_CASE("MediaReader reads a truncated file to its end and says what is missing", "[reader][errors]")
+{
+    REQUIRE(haveFfmpegTools());
+    const TestDir dir;
+    const auto whole = dir.file("whole.flac");
+    runFfmpeg({"-f", "lavfi", "-i", "sine=f=440:r=48000:d=3", "-c:a", "flac", whole.string()});
+    const auto bytes = readFileBytes(whole);
+    const auto cut = dir.file("cut.flac");
+    writeFileBytes(cut, std::span(bytes).first(bytes.size() / 5)); // the header still says 3 s
+
+    MediaReader reader(cut.string());
+    int64_t frames = 0;
+    reader.readAudio(4096, SampleFormat::flt, [&](const AudioChunk& chunk) { frames += chunk.numFrames; });
+    const auto truncation = reader.truncation();
+    REQUIRE(truncation);
+    CHECK(truncation->declaredSeconds == Approx(3.0));
+    CHECK(truncation->presentSeconds == Approx(double(frames) / 48000).margin(0.03));
+    CHECK(truncation->presentSeconds < 1.0);
+    CHECK_THAT(truncation->message, Catch::Contains("cut.flac' is truncated") && Catch::Contains("says 3 s"));
+
+    MediaReader complete(whole.string());
+    complete.readAudio(4096, SampleFormat::flt, [](const AudioChunk&) {});
+    CHECK_FALSE(complete.truncation());
+}
+
+TEST_CASE("MediaReader waits a bounded time for a FIFO's writer", "[reader][errors]")
+{
+    REQUIRE(haveFfmpegTools());
+    const TestDir dir;
+    const auto fifo = dir.file("live.wav");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+
+    SECTION("nobody writes: a clear error within the timeout")
+    {
+        const auto start = std::chrono::steady_clock::now();
+        CHECK_THROWS_WITH(MediaReader(fifo.string(), {}, {}, 0.5),
+                          Catch::Contains("named pipe (FIFO)") &&
+                              Catch::Contains("no program wrote to it within 0.5 s"));
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+    }
+    SECTION("a writer that closes without sending anything: said so, without waiting out the timeout")
+    {
+        std::thread writer([&] { std::fclose(std::fopen(fifo.c_str(), "wb")); });
+        const auto start = std::chrono::steady_clock::now();
+        CHECK_THROWS_WITH(MediaReader(fifo.string(), {}, {}, 0), Catch::Contains("closed it without sending anything"));
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+        writer.join();
+    }
+    SECTION("a writer that starts late and finishes early is read whole")
+    {
+        const auto source = dir.file("source.wav");
+        runFfmpeg({"-f", "lavfi", "-i", "sine=r=8000:d=1", "-c:a", "pcm_s16le", source.string()});
+        const auto wav = readFileBytes(source);
+        std::thread writer(
+            [&]
+            {
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                std::FILE* f = std::fopen(fifo.c_str(), "wb"); // blocks until the reader polls the FIFO
+                std::fwrite(wav.data(), 1, wav.size(), f);
+                std::fclose(f);
+            });
+        int64_t frames = 0;
+        MediaReader reader(fifo.string(), {}, {}, 10.0);
+        reader.readAudio(1000, SampleFormat::s16, [&](const AudioChunk& chunk) { frames += chunk.numFrames; });
+        writer.join();
+        CHECK(frames == 8000);
     }
 }

@@ -146,7 +146,10 @@ class ErrorTest(unittest.TestCase):
 
     def test_stream_index_and_kind(self):
         s = self.open_audio_writer()
-        with self.assertRaisesRegex(ValueError, r"stream index 1 is out of range; this writer has 1 stream\(s\)"):
+        expected = r"stream index 1 is out of range: accepted 0 \.\. 0; this writer has 1 stream\(s\)"
+        with self.assertRaisesRegex(ValueError, expected):
+            s.write_audio_chunk(1, np.zeros((10, 2), dtype=np.float32))
+        with self.assertRaisesRegex(RuntimeError, expected):  # torchaudio raised RuntimeError here
             s.write_audio_chunk(1, np.zeros((10, 2), dtype=np.float32))
         with self.assertRaisesRegex(ValueError, r"stream 0 is an audio stream; use write_audio_chunk\(\)"):
             s.write_video_chunk(0, np.zeros((1, 3, 4, 4), dtype=np.uint8))

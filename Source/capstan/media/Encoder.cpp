@@ -1,6 +1,7 @@
 #include "Encoder.h"
 
 #include "Error.h"
+#include "Limits.h"
 
 extern "C"
 {
@@ -9,6 +10,11 @@ extern "C"
 }
 
 #include <algorithm>
+#include <cstring>
+#include <optional>
+#include <set>
+#include <span>
+#include <vector>
 
 namespace capstan
 {
@@ -59,6 +65,7 @@ std::string Encoder::name() const
 
 void Encoder::applyConfig(const CodecConfig& config)
 {
+    checkConfig(config, codecContext->codec, codecContext->codec_type);
     if (config.bitRate > 0)
         codecContext->bit_rate = config.bitRate;
     if (config.compressionLevel >= 0)
@@ -72,6 +79,132 @@ void Encoder::applyConfig(const CodecConfig& config)
         codecContext->gop_size = config.gopSize;
     if (config.maxBFrames >= 0)
         codecContext->max_b_frames = config.maxBFrames;
+}
+
+namespace
+{
+struct Range
+{
+    int low;
+    int high;
+};
+
+struct EncoderRange
+{
+    const char* encoder;
+    Range range;
+};
+
+/** qscale ranges of the encoders that read it as their quality scale (FFmpeg's docs and sources); others, which
+    mostly ignore it (libx264 takes crf and qp options instead), get 0..maxGenericQscale. */
+constexpr EncoderRange qscaleRanges[] = {{"libmp3lame", {0, 9}},  {"libvorbis", {-1, 10}}, {"libtheora", {0, 10}},
+                                         {"mpeg1video", {1, 31}}, {"mpeg2video", {1, 31}}, {"mpeg4", {1, 31}},
+                                         {"msmpeg4", {1, 31}},    {"msmpeg4v2", {1, 31}},  {"h263", {1, 31}},
+                                         {"h263p", {1, 31}},      {"flv", {1, 31}},        {"mjpeg", {1, 31}},
+                                         {"wmv1", {1, 31}},       {"wmv2", {1, 31}}};
+
+/** compression_level ranges of the encoders that read it (FFmpeg clips some of them without a word). */
+constexpr EncoderRange compressionRanges[] = {{"flac", {0, 12}},   {"libopus", {0, 10}}, {"libmp3lame", {0, 9}},
+                                              {"alac", {0, 2}},    {"png", {0, 9}},      {"apng", {0, 9}},
+                                              {"wavpack", {0, 8}}, {"libwebp", {0, 6}},  {"libwebp_anim", {0, 6}}};
+
+template <size_t N>
+std::optional<Range> rangeOf(const EncoderRange (&table)[N], const AVCodec* codec)
+{
+    for (const auto& entry : table)
+        if (codec && std::strcmp(codec->name, entry.encoder) == 0)
+            return entry.range;
+    return std::nullopt;
+}
+
+std::string rateText(int64_t bitsPerSecond)
+{
+    if (bitsPerSecond >= 1'000'000'000)
+        return std::to_string(bitsPerSecond / 1'000'000'000) + " Gbit/s";
+    return bitsPerSecond >= 1'000'000 ? std::to_string(bitsPerSecond / 1'000'000) + " Mbit/s"
+                                      : std::to_string(bitsPerSecond / 1'000) + " kbit/s";
+}
+
+std::string forWhom(const AVCodec* codec)
+{
+    return codec ? " for encoder '" + std::string(codec->name) + "'" : std::string();
+}
+
+void checkSetting(const char* what, int64_t value, Range range, const std::string& scope)
+{
+    if (value == -1 || (value >= range.low && value <= range.high))
+        return;
+    throw RangeError(std::string(what) + " " + std::to_string(value) + " is out of range" + scope + ": accepted " +
+                     std::to_string(range.low) + " .. " + std::to_string(range.high) +
+                     ", or -1 for the encoder's default");
+}
+} // namespace
+
+void Encoder::checkConfig(const CodecConfig& config, const AVCodec* codec, AVMediaType type)
+{
+    const bool video = type == AVMEDIA_TYPE_VIDEO;
+    const bool audio = type == AVMEDIA_TYPE_AUDIO;
+    const int64_t maxRate = audio ? limits::maxAudioBitRate : limits::maxVideoBitRate;
+    if (config.bitRate != -1 && (config.bitRate < limits::minBitRate || config.bitRate > maxRate))
+        throw RangeError("bit rate " + std::to_string(config.bitRate) + " b/s is out of range" +
+                         (audio   ? " for audio"
+                          : video ? " for video"
+                                  : "") +
+                         ": accepted " + std::to_string(limits::minBitRate) + " .. " + std::to_string(maxRate) + " (" +
+                         rateText(limits::minBitRate) + " .. " + rateText(maxRate) +
+                         "), or -1 for the encoder's default");
+
+    const auto compression = rangeOf(compressionRanges, codec);
+    checkSetting("compression level", config.compressionLevel,
+                 compression.value_or(Range{0, limits::maxGenericCompressionLevel}),
+                 forWhom(compression ? codec : nullptr));
+
+    if (config.qscale)
+    {
+        const auto known = rangeOf(qscaleRanges, codec);
+        // libvorbis takes -1 as a quality: qscale has no "unset" value of its own (std::nullopt is unset).
+        const Range range = known.value_or(Range{0, limits::maxGenericQscale});
+        if (*config.qscale < range.low || *config.qscale > range.high)
+            throw RangeError("qscale " + std::to_string(*config.qscale) + " is out of range" +
+                             forWhom(known ? codec : nullptr) + ": accepted " + std::to_string(range.low) + " .. " +
+                             std::to_string(range.high) +
+                             (known ? std::string(" (") + codec->name + "'s quality scale)" : std::string()) +
+                             ", or none for the encoder's default");
+    }
+
+    if (audio && (config.gopSize != -1 || config.maxBFrames != -1))
+        throw Error("GOP size and B-frames are video settings; an audio stream takes bit rate, compression level "
+                    "and qscale (leave gopSize and maxBFrames at -1)");
+    checkSetting("GOP size", config.gopSize, {0, limits::maxGopSize}, " (frames between key frames)");
+    checkSetting("max B-frames", config.maxBFrames, {0, limits::maxBFrames}, "");
+}
+
+std::string Encoder::codecsTakenBy(const AVOutputFormat* format, AVMediaType type, size_t maxNames)
+{
+    // The common choices first, in the order a user would try them; then the rest of what the build has.
+    static const char* const commonAudio[] = {"aac", "alac", "flac", "opus", "mp3", "vorbis", "ac3", "pcm_s16le"};
+    static const char* const commonVideo[] = {"h264", "hevc", "av1", "vp9", "vp8", "mpeg4", "mjpeg", "png"};
+    std::vector<std::string> names;
+    std::set<AVCodecID> seen;
+    const auto consider = [&](AVCodecID id)
+    {
+        if (seen.insert(id).second && avformat_query_codec(format, id, FF_COMPLIANCE_NORMAL) == 1)
+            names.emplace_back(avcodec_get_name(id));
+    };
+    for (const char* name : type == AVMEDIA_TYPE_AUDIO ? std::span(commonAudio) : std::span(commonVideo))
+        if (const AVCodecDescriptor* d = avcodec_descriptor_get_by_name(name); d && avcodec_find_encoder(d->id))
+            consider(d->id);
+    void* iterator = nullptr;
+    while (const AVCodec* codec = av_codec_iterate(&iterator))
+        if (av_codec_is_encoder(codec) && codec->type == type)
+            consider(codec->id);
+
+    std::string list;
+    for (size_t i = 0; i < names.size() && i < maxNames; ++i)
+        list += (i == 0 ? "" : ", ") + names[i];
+    if (names.size() > maxNames)
+        list += ", ... (" + std::to_string(names.size()) + " in all)";
+    return list;
 }
 
 namespace

@@ -26,8 +26,19 @@ public:
     AVStream* stream() const { return muxerStream; }
     std::string name() const;
 
-    /** Bit rate, compression level, qscale, GOP, B-frames: only the values that are set. */
+    /** Bit rate, compression level, qscale, GOP, B-frames: only the values that are set. Checks them first
+        (checkConfig): a value out of range is a RangeError, never clamped. */
     void applyConfig(const CodecConfig& config);
+
+    /** Throws RangeError naming the accepted range when a value of `config` is out of range (see Limits.h and the
+        per-encoder qscale and compression-level ranges in Encoder.cpp). -1 (unset) is always accepted.
+        `codec` may be nullptr and `type` AVMEDIA_TYPE_UNKNOWN: then only what holds for every encoder is checked,
+        as a binding does when a CodecConfig is made. */
+    static void checkConfig(const CodecConfig& config, const AVCodec* codec, AVMediaType type);
+
+    /** The codecs `format` can hold among the `type` encoders of this FFmpeg build, common ones first, for messages
+        such as "mp4 takes aac, alac, flac, opus, mp3...". Empty when the muxer does not say. */
+    static std::string codecsTakenBy(const AVOutputFormat* format, AVMediaType type, size_t maxNames = 10);
 
     /** Opens the encoder with `options`, creates the muxer stream and copies the parameters to it. Every option
         must be used by the encoder. libx264 runs its AVX2 code on AVX-512 machines (see Encoder.cpp). */

@@ -20,6 +20,14 @@ private:
     int errorCode;
 };
 
+/** A number outside its accepted range (a bit rate, a frame rate, a size...). The message names the value and the
+    range; nothing is ever clamped silently. Bindings map it to their "bad value" error (Python: ValueError). */
+class RangeError : public Error
+{
+public:
+    using Error::Error;
+};
+
 /** FFmpeg's text for an AVERROR code, e.g. "No such file or directory". */
 std::string ffmpegErrorText(int errorCode);
 

@@ -20,6 +20,7 @@ FilterGraph::FilterGraph(const std::string& desc, const AudioInput& input)
     const std::string args = "time_base=1/" + std::to_string(input.sampleRate) +
                              ":sample_rate=" + std::to_string(input.sampleRate) +
                              ":sample_fmt=" + av_get_sample_fmt_name(input.format) + ":channel_layout=" + layoutName;
+    streamType = AVMEDIA_TYPE_AUDIO;
     build(desc.empty() ? "anull" : desc, "abuffer", args, "abuffersink");
 }
 
@@ -30,6 +31,7 @@ FilterGraph::FilterGraph(const std::string& desc, const VideoInput& input)
                              ":time_base=" + std::to_string(input.timeBase.num) + "/" +
                              std::to_string(input.timeBase.den) + ":frame_rate=" + std::to_string(input.frameRate.num) +
                              "/" + std::to_string(input.frameRate.den) + ":pixel_aspect=1/1";
+    streamType = AVMEDIA_TYPE_VIDEO;
     build(desc.empty() ? "null" : desc, "buffer", args, "buffersink");
 }
 
@@ -65,9 +67,58 @@ void FilterGraph::build(const std::string& desc, const char* sourceName, const s
     const int parsed = avfilter_graph_parse_ptr(graph.get(), desc.c_str(), &in, &out, nullptr);
     avfilter_inout_free(&in);
     avfilter_inout_free(&out);
-    checkFfmpeg(parsed, "invalid filter description '" + desc +
-                            "' (expected libavfilter syntax with one input and one output, e.g. \"volume=0.5\")");
-    checkFfmpeg(avfilter_graph_config(graph.get(), nullptr), "cannot configure the filter graph '" + desc + "'");
+    check(parsed, "invalid filter description '" + desc +
+                      "' (expected libavfilter syntax with one input and one output, e.g. \"volume=0.5\")");
+    check(avfilter_graph_config(graph.get(), nullptr), "cannot configure the filter graph '" + desc + "'");
+}
+
+void FilterGraph::check(int result, const std::string& context) const
+{
+    if (result >= 0)
+        return;
+    // A filter of the wrong kind is the likely mistake: say that first, FFmpeg's link error after it.
+    const std::string mismatch = describeMediaMismatch();
+    if (!mismatch.empty())
+        throw Error("filter description '" + description + "': " + mismatch +
+                        " (FFmpeg: " + describeFfmpegFailure(result) + ")",
+                    result);
+    throw Error(context + ": " + describeFfmpegFailure(result), result);
+}
+
+std::string FilterGraph::describeMediaMismatch() const
+{
+    // Parse the description alone into a scratch graph: its filters exist there with their pads, unlinked.
+    ffmpeg::FilterGraphPtr scratch(avfilter_graph_alloc());
+    AVFilterInOut* inputs = nullptr;
+    AVFilterInOut* outputs = nullptr;
+    const int parsed = scratch ? avfilter_graph_parse2(scratch.get(), description.c_str(), &inputs, &outputs) : -1;
+    avfilter_inout_free(&inputs);
+    avfilter_inout_free(&outputs);
+    if (parsed < 0)
+        return {};
+
+    const bool audio = streamType == AVMEDIA_TYPE_AUDIO;
+    const char* stream = audio ? "audio" : "video";
+    const char* other = audio ? "video" : "audio";
+    const std::string advice = audio ? "; give an audio filter (e.g. volume=0.5, aresample=48000, atempo=1.25, "
+                                       "highpass=f=80; `ffmpeg -filters` marks them A->A)"
+                                     : "; give a video filter (e.g. hflip, scale=640:360, fps=30, "
+                                       "drawbox; `ffmpeg -filters` marks them V->V)";
+    for (unsigned i = 0; i < scratch->nb_filters; ++i)
+    {
+        const AVFilterContext* f = scratch->filters[i];
+        const bool inOther = f->nb_inputs > 0 && avfilter_pad_get_type(f->input_pads, 0) != streamType;
+        const bool outOther = f->nb_outputs > 0 && avfilter_pad_get_type(f->output_pads, 0) != streamType;
+        const std::string name = "filter '" + std::string(f->filter->name) + "'";
+        if (inOther && (outOther || f->nb_outputs == 0))
+            return name + " is " + (audio ? "a video" : "an audio") + " filter and this stream is " + stream + advice;
+        if (outOther)
+            return name + " turns " + stream + " into " + other + ", but a " + stream + " stream needs " + stream +
+                   " out of its filters" + advice;
+        if (inOther)
+            return name + " takes " + other + ", but this stream is " + stream + advice;
+    }
+    return {};
 }
 
 void FilterGraph::push(AVFrame* frame)

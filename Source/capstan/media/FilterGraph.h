@@ -42,11 +42,17 @@ public:
 private:
     void build(const std::string& description, const char* sourceName, const std::string& sourceArgs,
                const char* sinkName);
+    /** After a failure: "filter 'hflip' is a video filter and this stream is audio; ..." when a filter of the
+        description has pads of the other kind, else empty. */
+    std::string describeMediaMismatch() const;
+    /** checkFfmpeg with describeMediaMismatch() added to the message. */
+    void check(int result, const std::string& context) const;
 
     ffmpeg::FilterGraphPtr graph;
     AVFilterContext* sourceContext = nullptr;
     AVFilterContext* sinkContext = nullptr;
     std::string description;
+    AVMediaType streamType = AVMEDIA_TYPE_AUDIO;
 };
 
 } // namespace capstan

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <charconv>
+#include <climits>
 #include <cmath>
 
 extern "C"
@@ -97,6 +98,9 @@ Rational parseRational(std::string_view text)
         const auto* end = s.data() + s.size();
         auto [p1, e1] = std::from_chars(s.data(), s.data() + slash, r.num);
         auto [p2, e2] = std::from_chars(s.data() + slash + 1, end, r.den);
+        if (e1 == std::errc::result_out_of_range || e2 == std::errc::result_out_of_range)
+            throw RangeError("rate '" + s + "' is out of range: numerator and denominator must each be 1 .. " +
+                             std::to_string(INT_MAX));
         if (e1 != std::errc() || e2 != std::errc() || p1 != s.data() + slash || p2 != end || !r.isValid())
             throw fail();
         return r;
@@ -105,6 +109,10 @@ Rational parseRational(std::string_view text)
     auto [p, e] = std::from_chars(s.data(), s.data() + s.size(), value);
     if (e != std::errc() || p != s.data() + s.size() || !(value > 0) || !std::isfinite(value))
         throw fail();
+    // av_d2q turns what a 32-bit ratio cannot hold into 1/0 or 0/1: say so instead.
+    if (value > INT_MAX || value < 1e-6)
+        throw RangeError("rate '" + s + "' is out of range: accepted 0.000001 .. " + std::to_string(INT_MAX) +
+                         " as a number, or an exact ratio such as 30000/1001");
     // 29.97 means NTSC's 30000/1001 in practice; av_d2q finds that exact ratio.
     if (std::abs(value - 29.97) < 1e-9)
         return {30000, 1001};

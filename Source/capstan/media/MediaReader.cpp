@@ -1,10 +1,13 @@
 #include "MediaReader.h"
 
+#include "AudioReadConverter.h"
 #include "Error.h"
 #include "FfmpegHandles.h"
 #include "FfmpegLog.h"
+#include "InputOpener.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <deque>
 
 extern "C"
@@ -24,15 +27,6 @@ struct InputContextDeleter
     void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
 };
 using InputContextPtr = std::unique_ptr<AVFormatContext, InputContextDeleter>;
-
-struct ChannelLayout
-{
-    AVChannelLayout layout{};
-    ChannelLayout() = default;
-    ~ChannelLayout() { av_channel_layout_uninit(&layout); }
-    ChannelLayout(const ChannelLayout&) = delete;
-    ChannelLayout& operator=(const ChannelLayout&) = delete;
-};
 
 std::string describeLayout(const AVChannelLayout& layout)
 {
@@ -60,9 +54,12 @@ std::vector<const void*> AudioChunk::planePointers() const
 class MediaReader::Impl
 {
 public:
-    Impl(const std::string& sourceIn, const std::string& format, const Options& options) : source(sourceIn)
+    Impl(const std::string& sourceIn, const std::string& format, const Options& options, double openTimeout)
+        : source(sourceIn)
     {
         FfmpegLog::install(); // so that errors carry FFmpeg's own explanation
+        if (!(openTimeout >= 0))
+            throw RangeError("open timeout must be 0 (wait forever) or a positive number of seconds");
         const AVInputFormat* inputFormat = nullptr;
         if (!format.empty())
         {
@@ -71,21 +68,8 @@ public:
                 throw Error("unknown input format '" + format + "' for '" + source +
                             "'; see `ffmpeg -demuxers` for the accepted names");
         }
-
-        ffmpeg::Dictionary dict;
-        for (const auto& [key, value] : options)
-            dict.set(key.c_str(), value.c_str());
-
-        AVFormatContext* raw = nullptr;
-        checkFfmpeg(avformat_open_input(&raw, source.c_str(), inputFormat, dict.address()),
-                    "cannot open '" + source + "'");
-        input.reset(raw);
-
-        if (const AVDictionaryEntry* unused = av_dict_get(dict.get(), "", nullptr, AV_DICT_IGNORE_SUFFIX))
-            throw Error("option '" + std::string(unused->key) + "' is not known to the demuxer or protocol of '" +
-                        source + "'");
-
-        checkFfmpeg(avformat_find_stream_info(input.get(), nullptr), "cannot read the streams of '" + source + "'");
+        opener = std::make_unique<InputOpener>(source, openTimeout);
+        input.reset(opener->open(inputFormat, options));
 
         for (unsigned i = 0; i < input->nb_streams; ++i)
             infos.push_back(describeStream(int(i)));
@@ -209,18 +193,18 @@ public:
         if (maxFrames <= 0)
             throw Error("audio chunk size must be at least 1 sample, got " + std::to_string(maxFrames));
         start();
-        while ((!audio.fifo || av_audio_fifo_size(audio.fifo.get()) < maxFrames) && !audio.finished)
+        while ((!audio.converter || audio.converter->available() < maxFrames) && !audio.finished)
             pump();
-        const int64_t available = audio.fifo ? av_audio_fifo_size(audio.fifo.get()) : 0;
+        const int64_t available = audio.converter ? audio.converter->available() : 0;
         if (available == 0)
             return false;
 
         const int n = int(std::min(maxFrames, available));
         chunk.format = audio.spec.format;
-        chunk.sampleRate = audio.outRate;
-        chunk.numChannels = audio.outLayout.layout.nb_channels;
+        chunk.sampleRate = audio.converter->outputRate();
+        chunk.numChannels = audio.converter->outputChannels();
         chunk.numFrames = n;
-        chunk.pts = audio.firstPts + double(audio.framesRead) / audio.outRate;
+        chunk.pts = audio.firstPts + double(audio.framesRead) / chunk.sampleRate;
         const bool planar = isPlanar(chunk.format);
         const size_t numPlanes = planar ? size_t(chunk.numChannels) : 1;
         const size_t planeBytes = size_t(n) * size_t(bytesPerSample(chunk.format)) * (planar ? 1 : chunk.numChannels);
@@ -232,10 +216,7 @@ public:
             plane.resize(planeBytes);
             pointers.push_back(plane.data());
         }
-        const int got = av_audio_fifo_read(audio.fifo.get(), pointers.data(), n);
-        if (got != n)
-            throw Error("internal: audio FIFO of '" + source + "' returned " + std::to_string(got) + " of " +
-                        std::to_string(n) + " samples");
+        audio.converter->read(pointers.data(), n);
         audio.framesRead += n;
         return true;
     }
@@ -272,8 +253,10 @@ public:
     }
 
     const std::string source;
+    std::unique_ptr<InputOpener> opener; ///< before `input`: a FIFO's descriptor outlives the context
     InputContextPtr input;
     std::vector<MediaStreamInfo> infos;
+    std::optional<Truncation> truncation;
 
 private:
     struct AudioState
@@ -281,16 +264,12 @@ private:
         int index = -1;
         AudioReadSpec spec;
         ffmpeg::CodecContextPtr decoder;
-        ffmpeg::SwrPtr swr;
-        ffmpeg::AudioFifoPtr fifo;
-        ChannelLayout inLayout, outLayout;
-        int inRate = 0, outRate = 0, inFormat = -1;
+        std::unique_ptr<AudioReadConverter> converter; ///< made at the first decoded frame
         double firstPts = 0.0;
         bool havePts = false;
         int64_t framesRead = 0;
+        double decodedSeconds = 0; ///< of the source, before conversion
         bool finished = false;
-        bool passThrough = false;
-        std::vector<std::vector<uint8_t>> scratch;
     };
 
     struct VideoState
@@ -302,6 +281,7 @@ private:
         std::deque<VideoFrame> queue;
         std::vector<std::vector<uint8_t>> spareBuffers; // handed back by readVideoFrame(VideoFrame&)
         double lastPts = -1.0;
+        int64_t decodedFrames = 0;
         bool finished = false;
         ~VideoState() { sws_freeContext(sws); }
     };
@@ -350,11 +330,13 @@ private:
             if (audio.index >= 0)
             {
                 decodeAudio(nullptr);
-                drainResampler();
+                if (audio.converter)
+                    audio.converter->drain();
             }
             if (video.index >= 0)
                 decodeVideo(nullptr);
             audio.finished = video.finished = true;
+            checkTruncation();
             return;
         }
         checkFfmpeg(result, "cannot read from '" + source + "'");
@@ -397,93 +379,19 @@ private:
         decode(video.decoder.get(), pkt, "video", [this](AVFrame* f) { convertVideo(f); });
     }
 
-    void setUpResampler(const AVFrame* f)
-    {
-        if (audio.swr)
-            drainResampler(); // parameters changed mid-stream: keep what the old converter still holds
-
-        av_channel_layout_uninit(&audio.inLayout.layout);
-        if (f->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)
-            av_channel_layout_default(&audio.inLayout.layout, f->ch_layout.nb_channels);
-        else
-            checkFfmpeg(av_channel_layout_copy(&audio.inLayout.layout, &f->ch_layout), "channel layout");
-        audio.inRate = f->sample_rate;
-        audio.inFormat = f->format;
-
-        if (!audio.fifo) // the output side is fixed by the first frame
-        {
-            audio.outRate = audio.spec.sampleRate > 0 ? audio.spec.sampleRate : f->sample_rate;
-            if (audio.spec.numChannels > 0 && audio.spec.numChannels != audio.inLayout.layout.nb_channels)
-                av_channel_layout_default(&audio.outLayout.layout, audio.spec.numChannels);
-            else
-                checkFfmpeg(av_channel_layout_copy(&audio.outLayout.layout, &audio.inLayout.layout), "channel layout");
-            audio.fifo.reset(av_audio_fifo_alloc(static_cast<AVSampleFormat>(toAVSampleFormat(audio.spec.format)),
-                                                 audio.outLayout.layout.nb_channels, 4096));
-            if (!audio.fifo)
-                throw Error("out of memory reading '" + source + "'");
-        }
-
-        SwrContext* raw = nullptr;
-        checkFfmpeg(swr_alloc_set_opts2(&raw, &audio.outLayout.layout,
-                                        static_cast<AVSampleFormat>(toAVSampleFormat(audio.spec.format)), audio.outRate,
-                                        &audio.inLayout.layout, static_cast<AVSampleFormat>(f->format), f->sample_rate,
-                                        0, nullptr),
-                    "cannot set up audio conversion for '" + source + "'");
-        audio.swr.reset(raw);
-        checkFfmpeg(swr_init(audio.swr.get()), "cannot set up audio conversion for '" + source + "'");
-        audio.passThrough = f->format == toAVSampleFormat(audio.spec.format) && f->sample_rate == audio.outRate &&
-                            av_channel_layout_compare(&audio.inLayout.layout, &audio.outLayout.layout) == 0;
-    }
-
     void convertAudio(const AVFrame* f)
     {
-        if (!audio.swr || f->sample_rate != audio.inRate || f->format != audio.inFormat ||
-            f->ch_layout.nb_channels != audio.inLayout.layout.nb_channels)
-            setUpResampler(f);
+        if (!audio.converter)
+            audio.converter = std::make_unique<AudioReadConverter>(source, audio.spec.format, audio.spec.sampleRate,
+                                                                   audio.spec.numChannels);
+        audio.decodedSeconds += double(f->nb_samples) / f->sample_rate;
         if (!audio.havePts)
         {
             audio.havePts = true;
             const int64_t ts = f->best_effort_timestamp;
             audio.firstPts = ts == AV_NOPTS_VALUE ? 0.0 : toSeconds(ts, input->streams[audio.index]->time_base);
         }
-        if (audio.passThrough)
-        {
-            // Same format, rate and layout: straight into the FIFO, no conversion pass.
-            if (av_audio_fifo_write(audio.fifo.get(), reinterpret_cast<void**>(f->extended_data), f->nb_samples) <
-                f->nb_samples)
-                throw Error("out of memory buffering the audio of '" + source + "'");
-            return;
-        }
-        resample(const_cast<const uint8_t**>(f->extended_data), f->nb_samples);
-    }
-
-    void drainResampler()
-    {
-        if (audio.swr)
-            resample(nullptr, 0);
-    }
-
-    void resample(const uint8_t** in, int inFrames)
-    {
-        const int capacity = swr_get_out_samples(audio.swr.get(), inFrames);
-        if (capacity <= 0)
-            return;
-        const auto format = static_cast<AVSampleFormat>(toAVSampleFormat(audio.spec.format));
-        const int channels = audio.outLayout.layout.nb_channels;
-        const bool planar = av_sample_fmt_is_planar(format);
-        const size_t planeBytes = size_t(capacity) * size_t(av_get_bytes_per_sample(format)) * (planar ? 1 : channels);
-        audio.scratch.resize(planar ? size_t(channels) : 1);
-        std::vector<uint8_t*> out;
-        for (auto& plane : audio.scratch)
-        {
-            if (plane.size() < planeBytes)
-                plane.resize(planeBytes);
-            out.push_back(plane.data());
-        }
-        const int got = checkFfmpeg(swr_convert(audio.swr.get(), out.data(), capacity, in, inFrames),
-                                    "cannot convert the audio of '" + source + "'");
-        if (got > 0 && av_audio_fifo_write(audio.fifo.get(), reinterpret_cast<void**>(out.data()), got) < got)
-            throw Error("out of memory buffering the audio of '" + source + "'");
+        audio.converter->push(f);
     }
 
     void convertVideo(const AVFrame* f)
@@ -503,6 +411,7 @@ private:
             out.pts = video.lastPts < 0 ? 0.0 : video.lastPts + (rate.num > 0 ? av_q2d(av_inv_q(rate)) : 0.0);
         }
         video.lastPts = out.pts;
+        ++video.decodedFrames;
 
         const auto dstFormat = static_cast<AVPixelFormat>(toAVPixelFormat(out.format));
         if (!video.spareBuffers.empty())
@@ -538,6 +447,45 @@ private:
         video.queue.push_back(std::move(out));
     }
 
+    /** What the container declares for a stream, in seconds; nothing when it only estimated it from the bit rate
+        (mp3 without a header, raw streams): such guesses are no evidence of a truncation. */
+    std::optional<double> declaredDuration(int index) const
+    {
+        if (input->duration_estimation_method == AVFMT_DURATION_FROM_BITRATE)
+            return std::nullopt;
+        const AVStream* st = input->streams[index];
+        if (st->duration != AV_NOPTS_VALUE && st->duration > 0)
+            return toSeconds(st->duration, st->time_base);
+        if (input->duration != AV_NOPTS_VALUE && input->duration > 0)
+            return double(input->duration) / AV_TIME_BASE;
+        return std::nullopt;
+    }
+
+    /** At the end of the input: a decoded length well short of the declared one means the file is cut off. */
+    void checkTruncation()
+    {
+        std::optional<double> declared;
+        double present = 0;
+        if (audio.index >= 0)
+        {
+            declared = declaredDuration(audio.index);
+            present = audio.decodedSeconds;
+        }
+        else if (video.index >= 0)
+        {
+            declared = declaredDuration(video.index);
+            const AVRational rate = av_guess_frame_rate(input.get(), input->streams[video.index], nullptr);
+            present = rate.num > 0 ? double(video.decodedFrames) * av_q2d(av_inv_q(rate)) : 0.0;
+        }
+        // Encoder padding and rounding differ by far less than this; a cut-off file by far more.
+        if (!declared || *declared - present <= std::max(0.1, 0.01 * *declared))
+            return;
+        char text[256];
+        std::snprintf(text, sizeof(text), "is truncated: its header says %.3g s, %.3g s are present", *declared,
+                      present);
+        truncation = Truncation{*declared, present, "'" + source + "' " + text};
+    }
+
     ffmpeg::PacketPtr packet;
     ffmpeg::FramePtr frame;
     AudioState audio;
@@ -546,9 +494,15 @@ private:
     bool demuxFinished = false;
 };
 
-MediaReader::MediaReader(const std::string& source, const std::string& format, const Options& options)
-    : impl(std::make_unique<Impl>(source, format, options))
+MediaReader::MediaReader(const std::string& source, const std::string& format, const Options& options,
+                         double openTimeoutSeconds)
+    : impl(std::make_unique<Impl>(source, format, options, openTimeoutSeconds))
 {
+}
+
+std::optional<MediaReader::Truncation> MediaReader::truncation() const
+{
+    return impl->truncation;
 }
 
 MediaReader::~MediaReader() = default;

@@ -98,8 +98,14 @@ struct VideoReadSpec
 class MediaReader
 {
 public:
-    /** Opens `source` (path or URL); `format` forces a demuxer (e.g. "nut"), `options` go to the demuxer/protocol. */
-    explicit MediaReader(const std::string& source, const std::string& format = {}, const Options& options = {});
+    /** Opens `source` (path or URL); `format` forces a demuxer (e.g. "nut"), `options` go to the demuxer/protocol.
+        `openTimeoutSeconds` bounds the wait for a named pipe's writer and for a network source to answer (0 waits
+        forever); a regular file is never timed out. Failures say what was wrong: an empty file, text, a truncated
+        header, a FIFO nobody writes. */
+    explicit MediaReader(const std::string& source, const std::string& format = {}, const Options& options = {},
+                         double openTimeoutSeconds = defaultOpenTimeoutSeconds);
+
+    static constexpr double defaultOpenTimeoutSeconds = 10.0;
     ~MediaReader();
 
     MediaReader(MediaReader&&) noexcept;
@@ -135,6 +141,17 @@ public:
     bool readVideoFrame(VideoFrame& frame);
     /** The next video frame's pts without taking it (decodes as far as needed); std::nullopt at the end. */
     std::optional<double> peekVideoPts();
+
+    /** Set once reading has reached the end of the input when the decoded media is shorter than the container
+        declared (a truncated file: "the header says 3 s, 0.52 s present"). Reading such a file is not an error:
+        everything present is delivered, and this says what is missing. */
+    struct Truncation
+    {
+        double declaredSeconds = 0; ///< what the container's header says
+        double presentSeconds = 0;  ///< what could be decoded
+        std::string message;        ///< e.g. "'take.flac' is truncated: its header says 3 s, 0.52 s are present"
+    };
+    std::optional<Truncation> truncation() const;
 
     /** Convenience: decodes the best audio stream whole, in chunks of `framesPerChunk`, converted to `format`. */
     void readAudio(int64_t framesPerChunk, SampleFormat format, const std::function<void(const AudioChunk&)>& callback);

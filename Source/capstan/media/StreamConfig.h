@@ -17,14 +17,17 @@ using Options = std::vector<std::pair<std::string, std::string>>;
 /** Container or stream metadata (title, artist, language, ...). */
 using Metadata = std::vector<std::pair<std::string, std::string>>;
 
-/** Common encoder settings, as torchaudio's CodecConfig. Negative (or unset) values keep the encoder's default. */
+/** Common encoder settings, as torchaudio's CodecConfig. -1 (or an empty qscale) keeps the encoder's default;
+    any other value out of its range is refused with a RangeError naming the range (Limits.h), never clamped. The
+    ranges are checked when the stream is added, per encoder where FFmpeg's encoder has its own. */
 struct CodecConfig
 {
-    int64_t bitRate = -1;      ///< bits per second
-    int compressionLevel = -1; ///< e.g. FLAC 0..12
-    std::optional<int> qscale; ///< fixed quality (e.g. libmp3lame 0 best .. 9), sets AV_CODEC_FLAG_QSCALE
-    int gopSize = -1;          ///< video: frames between key frames
-    int maxBFrames = -1;       ///< video: consecutive B-frames
+    int64_t bitRate = -1;      ///< bits per second: audio 1000 .. 10'000'000, video 1000 .. 1'000'000'000
+    int compressionLevel = -1; ///< flac 0..12, libopus 0..10, libmp3lame 0..9, png 0..9, alac 0..2; others 0..100
+    std::optional<int> qscale; ///< fixed quality, sets AV_CODEC_FLAG_QSCALE: libmp3lame 0 (best) .. 9, libvorbis
+                               ///< -1 .. 10, libtheora 0 .. 10, mpeg1/2/4, mjpeg, h263 1 .. 31; others 0 .. 255
+    int gopSize = -1;          ///< video only: frames between key frames, 0 .. 100000
+    int maxBFrames = -1;       ///< video only: consecutive B-frames, 0 .. 16
 };
 
 struct AudioStreamConfig
@@ -46,15 +49,15 @@ struct AudioStreamConfig
 
 struct VideoStreamConfig
 {
-    Rational frameRate; ///< frames per second of the frames you write (exact ratio)
-    int width = 0;
-    int height = 0;
+    Rational frameRate; ///< frames per second of the frames you write (exact ratio), 1/3600 .. 1000
+    int width = 0;      ///< 1 .. 16384, a multiple of the pixel format's chroma subsampling (2 for yuv420p, nv12)
+    int height = 0;     ///< as width
     PixelFormat format = PixelFormat::rgb24; ///< layout of the frames you write, tightly packed
 
     std::string encoder;       ///< e.g. "libx264", "png"; default: the muxer's default
     std::string encoderFormat; ///< pixel format fed to the encoder (any FFmpeg name); default: format if supported
-    Rational encoderFrameRate; ///< frame-rate conversion (fps filter); default: frameRate
-    int encoderWidth = 0;      ///< scaling with libswscale; default: width
+    Rational encoderFrameRate; ///< frame-rate conversion (fps filter), 1/3600 .. 1000; default: frameRate
+    int encoderWidth = 0;      ///< scaling with libswscale, 1 .. 16384; default: width
     int encoderHeight = 0;
     Options encoderOptions; ///< private encoder options, e.g. {"preset", "veryfast"}, {"crf", "18"}
     CodecConfig codecConfig;

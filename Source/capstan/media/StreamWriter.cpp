@@ -2,7 +2,9 @@
 
 #include "AudioOutputStream.h"
 #include "Chapters.h"
+#include "Encoder.h"
 #include "FfmpegLog.h"
+#include "Limits.h"
 #include "NetworkUrl.h"
 #include "SinkIoContext.h"
 #include "VideoOutputStream.h"
@@ -103,6 +105,23 @@ std::string joinKeys(const AVDictionary* dict)
         keys += (keys.empty() ? "'" : ", '") + std::string(e->key) + "'";
     return keys;
 }
+
+/** Capstan's sentence after a header the muxer refused because a codec cannot go into the container (FFmpeg only
+    says "Could not find tag for codec ..."): which codec, and what the container takes instead. */
+std::string containerMismatch(const AVFormatContext* context)
+{
+    for (unsigned i = 0; i < context->nb_streams; ++i)
+    {
+        const AVCodecParameters* par = context->streams[i]->codecpar;
+        if (avformat_query_codec(context->oformat, par->codec_id, FF_COMPLIANCE_NORMAL) != 0)
+            continue;
+        const std::string muxer = context->oformat->name;
+        const std::string takes = Encoder::codecsTakenBy(context->oformat, par->codec_type);
+        return "; " + std::string(avcodec_get_name(par->codec_id)) + " cannot go into " + muxer +
+               (takes.empty() ? "" : "; " + muxer + " takes " + takes) + " (choose one with `encoder`)";
+    }
+    return {};
+}
 } // namespace
 
 class StreamWriter::Impl
@@ -146,6 +165,9 @@ public:
     Impl(ByteSink& sink, const std::string& format, int bufferSize) : destination("custom sink")
     {
         initialiseFfmpeg();
+        if (bufferSize < 1 || bufferSize > limits::maxSinkBufferSize)
+            throw RangeError("buffer size " + std::to_string(bufferSize) + " bytes is out of range: accepted 1 .. " +
+                             std::to_string(limits::maxSinkBufferSize) + " (64 MiB)");
         if (format.empty())
             throw Error("a custom sink needs a format (e.g. \"wav\", \"mp3\", \"matroska\"): there is no file name "
                         "to guess it from");
@@ -259,7 +281,8 @@ public:
         const int result = avformat_write_header(context, dict.address());
         if (result < 0)
         {
-            const std::string reason = describeFfmpegFailure(result) + interruptState.reason() + sinkErrorSuffix();
+            const std::string reason = describeFfmpegFailure(result) + interruptState.reason() + sinkErrorSuffix() +
+                                       containerMismatch(context);
             abortOpen();
             if (isOutputDevice(context->oformat))
                 throw Error("cannot open the '" + std::string(context->oformat->name) + "' output device '" +

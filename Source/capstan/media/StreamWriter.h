@@ -71,7 +71,7 @@ public:
     explicit StreamWriter(const std::string& destination, const std::string& format = {});
 
     /** Writes into a custom sink. `format` is required because there is no file name to guess it from.
-        The sink must outlive the writer. `bufferSize` is the AVIO buffer in bytes. */
+        The sink must outlive the writer. `bufferSize` is the AVIO buffer in bytes, 1 .. 64 MiB. */
     StreamWriter(ByteSink& sink, const std::string& format, int bufferSize = 4096);
 
     /** Closes the writer if still open (errors are swallowed: call close() yourself to see them). */

@@ -1,6 +1,7 @@
 #include "VideoOutputStream.h"
 
 #include "Error.h"
+#include "Limits.h"
 
 #include <cmath>
 
@@ -15,11 +16,32 @@ namespace capstan
 {
 namespace
 {
-constexpr int maxDimension = 16384;
+constexpr int maxDimension = limits::maxVideoDimension;
 
 std::string sizeText(int w, int h)
 {
     return std::to_string(w) + "x" + std::to_string(h);
+}
+
+std::string rateText(Rational rate)
+{
+    return std::to_string(rate.num) + "/" + std::to_string(rate.den);
+}
+
+/** A frame rate must be an exact positive ratio within limits::minFrameRate .. maxFrameRate. */
+void checkFrameRate(Rational rate, const char* what)
+{
+    const std::string accepted = std::string(": accepted ") + rateText(limits::minFrameRate) +
+                                 " (one frame an hour) .. " + std::to_string(limits::maxFrameRate) +
+                                 " fps, as a ratio such as 30/1 or 30000/1001";
+    if (!rate.isValid())
+        throw RangeError(std::string(what) + " must be a positive ratio, got " + rateText(rate) + accepted);
+    // Compared as exact ratios in 64 bits: num/den < min  <=>  num * min.den < min.num * den.
+    const int64_t num = rate.num, den = rate.den;
+    if (num * limits::minFrameRate.den < int64_t(limits::minFrameRate.num) * den ||
+        num > int64_t(limits::maxFrameRate) * den)
+        throw RangeError(std::string(what) + " " + rateText(rate) + " (" + std::to_string(rate.toDouble()) +
+                         " fps) is out of range" + accepted);
 }
 
 bool supportsFormat(const AVCodec* codec, AVPixelFormat format)
@@ -57,24 +79,21 @@ VideoOutputStream::VideoOutputStream(AVFormatContext* format, const std::string&
     : settings(config), inputFrame(ffmpeg::allocFrame()), filteredFrame(ffmpeg::allocFrame()),
       encoderFrame(ffmpeg::allocFrame())
 {
-    if (!config.frameRate.isValid())
-        throw Error("video frame rate must be a positive ratio such as 30/1 or 30000/1001, got " +
-                    std::to_string(config.frameRate.num) + "/" + std::to_string(config.frameRate.den));
+    checkFrameRate(config.frameRate, "video frame rate");
     if (config.width <= 0 || config.height <= 0 || config.width > maxDimension || config.height > maxDimension)
-        throw Error("video size must be between 1x1 and " + sizeText(maxDimension, maxDimension) + ", got " +
-                    sizeText(config.width, config.height));
+        throw RangeError("video size " + sizeText(config.width, config.height) + " is out of range: accepted 1x1 .. " +
+                         sizeText(maxDimension, maxDimension));
     if (config.encoderWidth < 0 || config.encoderHeight < 0 || config.encoderWidth > maxDimension ||
         config.encoderHeight > maxDimension)
-        throw Error("encoder size must be between 1x1 and " + sizeText(maxDimension, maxDimension) +
-                    " (or 0 to keep the input's), got " + sizeText(config.encoderWidth, config.encoderHeight));
+        throw RangeError("encoder size " + sizeText(config.encoderWidth, config.encoderHeight) +
+                         " is out of range: accepted 1x1 .. " + sizeText(maxDimension, maxDimension) +
+                         " (or 0 to keep the input's)");
     const auto inputFormat = static_cast<AVPixelFormat>(toAVPixelFormat(config.format));
     checkSubsampling(inputFormat, config.width, config.height, "input pixel format", "");
     frameBytes = bytesPerFrame(config.format, config.width, config.height);
 
     encoderRate = config.encoderFrameRate.num == 0 ? config.frameRate : config.encoderFrameRate;
-    if (!encoderRate.isValid())
-        throw Error("encoderFrameRate must be a positive ratio, got " + std::to_string(encoderRate.num) + "/" +
-                    std::to_string(encoderRate.den));
+    checkFrameRate(encoderRate, "encoder frame rate");
 
     AVPixelFormat converterFormat = inputFormat;
     converterWidth = config.width;
@@ -115,6 +134,9 @@ VideoOutputStream::VideoOutputStream(AVFormatContext* format, const std::string&
 
     const int width = config.encoderWidth > 0 ? config.encoderWidth : converterWidth;
     const int height = config.encoderHeight > 0 ? config.encoderHeight : converterHeight;
+    if (width > maxDimension || height > maxDimension)
+        throw RangeError("the filter '" + config.filterDesc + "' makes " + sizeText(width, height) +
+                         " frames, out of range: accepted 1x1 .. " + sizeText(maxDimension, maxDimension));
     checkSubsampling(encoderFormat, width, height, "encoder pixel format",
                      "; set encoderWidth/encoderHeight or another encoderFormat");
 
@@ -154,9 +176,9 @@ int64_t VideoOutputStream::countFrames(std::span<const uint8_t> frames) const
 
 int64_t VideoOutputStream::toFrameUnits(double seconds, const char* what) const
 {
-    if (!std::isfinite(seconds) || seconds < 0)
-        throw Error(std::string(what) + " must be a finite, non-negative number of seconds, got " +
-                    std::to_string(seconds));
+    if (!std::isfinite(seconds) || seconds < 0 || seconds > limits::maxVideoPtsSeconds)
+        throw RangeError(std::string(what) + " " + std::to_string(seconds) +
+                         " s is out of range: accepted 0 .. 1e9 s (finite, about 31 years)");
     const int64_t units = std::llround(seconds * settings.frameRate.num / settings.frameRate.den);
     if (units < nextPts)
         throw Error(std::string(what) + " " + std::to_string(seconds) + " s is not after the previous frame (next " +
