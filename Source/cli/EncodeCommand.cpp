@@ -433,6 +433,9 @@ int encode(const ParsedArguments& a, const EncodeRequest& r)
     }
     writer.close(); // also after an interrupt: the trailer (mp4 moov, webm cues) makes the file play
     progress.finish(position, writer.bytesWritten(), r.output);
+    // A cut-short input is encoded as far as it goes; say how far that was against what its header promised.
+    if (const auto truncated = reader.truncation())
+        std::fprintf(stderr, "capstan: warning: %s; encoded what is there\n", truncated->message.c_str());
     if (audioStream >= 0)
     {
         const SampleRepairs& repairs = writer.sampleRepairs(audioStream);

@@ -1,6 +1,7 @@
 #include "AudioOutputStream.h"
 
 #include "Error.h"
+#include "Limits.h"
 
 #include <algorithm>
 #include <cmath>
@@ -17,10 +18,10 @@ namespace capstan
 {
 namespace
 {
-constexpr int maxChannels = 64;
-constexpr int maxSampleRate = 768000;     // the highest rate real converters run at
-constexpr double maxPtsGapSeconds = 3600; // silence one pts jump may insert: a typo must not write years of it
-constexpr int fallbackFrameSize = 1024;   // for encoders without a fixed frame size (PCM): fixed, so packets are too
+constexpr int maxChannels = limits::maxAudioChannels;
+constexpr int maxSampleRate = limits::maxSampleRate;
+constexpr double maxPtsGapSeconds = limits::maxAudioPtsGapSeconds;
+constexpr int fallbackFrameSize = 1024; // for encoders without a fixed frame size (PCM): fixed, so packets are too
 constexpr int64_t maxFramesPerStep = 1 << 16;
 
 std::string layoutName(const AVChannelLayout& layout)
@@ -104,17 +105,17 @@ AudioOutputStream::AudioOutputStream(AVFormatContext* format, const std::string&
       encoderFrame(ffmpeg::allocFrame())
 {
     if (config.sampleRate <= 0 || config.sampleRate > maxSampleRate)
-        throw Error("audio sample rate must be between 1 and " + std::to_string(maxSampleRate) + " Hz, got " +
-                    std::to_string(config.sampleRate));
+        throw RangeError("audio sample rate must be between 1 and " + std::to_string(maxSampleRate) + " Hz, got " +
+                         std::to_string(config.sampleRate));
     if (config.numChannels <= 0 || config.numChannels > maxChannels)
-        throw Error("audio channel count must be between 1 and " + std::to_string(maxChannels) + ", got " +
-                    std::to_string(config.numChannels));
+        throw RangeError("audio channel count must be between 1 and " + std::to_string(maxChannels) + ", got " +
+                         std::to_string(config.numChannels));
     if (config.encoderSampleRate < 0 || config.encoderSampleRate > maxSampleRate)
-        throw Error("encoderSampleRate must be between 1 and " + std::to_string(maxSampleRate) +
-                    " Hz (or 0 for the input's rate), got " + std::to_string(config.encoderSampleRate));
+        throw RangeError("encoderSampleRate must be between 1 and " + std::to_string(maxSampleRate) +
+                         " Hz (or 0 for the input's rate), got " + std::to_string(config.encoderSampleRate));
     if (config.encoderNumChannels < 0 || config.encoderNumChannels > maxChannels)
-        throw Error("encoderNumChannels must be between 1 and " + std::to_string(maxChannels) +
-                    " (or 0 for the input's count), got " + std::to_string(config.encoderNumChannels));
+        throw RangeError("encoderNumChannels must be between 1 and " + std::to_string(maxChannels) +
+                         " (or 0 for the input's count), got " + std::to_string(config.encoderNumChannels));
 
     if (config.channelLayout.empty())
         av_channel_layout_default(&inputLayout, config.numChannels);
@@ -329,11 +330,11 @@ void AudioOutputStream::write(const AudioData& data, std::optional<double> pts)
                         std::to_string(double(inputFramesWritten) / settings.sampleRate) +
                         " s); pts must not go backwards");
         if (target - inputFramesWritten > static_cast<int64_t>(maxPtsGapSeconds * settings.sampleRate))
-            throw Error("audio pts " + std::to_string(*pts) + " s would insert " +
-                        std::to_string(double(target - inputFramesWritten) / settings.sampleRate) +
-                        " s of silence after the end of what was written (" +
-                        std::to_string(double(inputFramesWritten) / settings.sampleRate) +
-                        " s); one pts may insert at most " + std::to_string(int(maxPtsGapSeconds)) + " s");
+            throw RangeError("audio pts " + std::to_string(*pts) + " s would insert " +
+                             std::to_string(double(target - inputFramesWritten) / settings.sampleRate) +
+                             " s of silence after the end of what was written (" +
+                             std::to_string(double(inputFramesWritten) / settings.sampleRate) +
+                             " s); one pts may insert at most " + std::to_string(int(maxPtsGapSeconds)) + " s");
         writeSilence(target - inputFramesWritten);
     }
 

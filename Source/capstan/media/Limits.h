@@ -35,6 +35,13 @@ constexpr int maxVideoDimension = 16384;
 /** Video pts, seconds: 0 .. 1e9 (about 31 years), so that times in frame units never overflow. */
 constexpr double maxVideoPtsSeconds = 1e9;
 
+/** Audio sample rates, Hz: 1 .. 768 kHz, the highest rate real converters run at. */
+constexpr int maxSampleRate = 768'000;
+/** Audio channels: 1 .. 64. */
+constexpr int maxAudioChannels = 64;
+/** Silence one audio pts jump may insert, seconds: a typo (pts=1e9) must not start writing 31 years of it. */
+constexpr double maxAudioPtsGapSeconds = 3600;
+
 /** A custom sink's I/O buffer, bytes: 1 .. 64 MiB. */
 constexpr int maxSinkBufferSize = 64 << 20;
 

@@ -456,9 +456,14 @@ private:
         const AVStream* st = input->streams[index];
         if (st->duration != AV_NOPTS_VALUE && st->duration > 0)
             return toSeconds(st->duration, st->time_base);
-        if (input->duration != AV_NOPTS_VALUE && input->duration > 0)
-            return double(input->duration) / AV_TIME_BASE;
-        return std::nullopt;
+        if (input->duration == AV_NOPTS_VALUE || input->duration <= 0)
+            return std::nullopt;
+        // The container's duration spans every stream: a stream that starts later (audio after video) holds less.
+        double lateStart = 0;
+        if (st->start_time != AV_NOPTS_VALUE && input->start_time != AV_NOPTS_VALUE)
+            lateStart =
+                std::max(0.0, toSeconds(st->start_time, st->time_base) - double(input->start_time) / AV_TIME_BASE);
+        return double(input->duration) / AV_TIME_BASE - lateStart;
     }
 
     /** At the end of the input: a decoded length well short of the declared one means the file is cut off. */

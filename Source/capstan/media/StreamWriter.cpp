@@ -249,6 +249,10 @@ public:
         // SRT in live mode drops what is still unsent when the socket closes: linger so the stream's end arrives.
         if (NetworkUrl::scheme(destination) == "srt" && !av_dict_get(dict.get(), "linger", nullptr, 0))
             dict.set("linger", "2");
+        // A WAV over 4 GiB (3 hours of stereo float at 48 kHz) becomes RF64 (EBU Tech 3306) at close, in space the
+        // header reserves as a JUNK chunk; plain RIFF size fields would overflow and most readers stop at 4 GiB.
+        if (std::string(context->oformat->name) == "wav" && !av_dict_get(dict.get(), "rf64", nullptr, 0))
+            dict.set("rf64", "auto");
         const bool opensOwnFile = !sinkIo && !(context->oformat->flags & AVFMT_NOFILE);
         interruptState.arm();
         if (opensOwnFile)

@@ -174,9 +174,6 @@ void SegmentedOutput::openSegment()
             options.push_back({"cluster_time_limit", "500"});
         if (spec.crashSafe && family == "ogg" && !hasOption("page_duration"))
             options.push_back({"page_duration", "250000"});
-        // A take over 4 GiB (3 hours of stereo float at 48 kHz) must stay readable: RF64 when the size needs it.
-        if (family == "wav" && !hasOption("rf64"))
-            options.push_back({"rf64", "auto"});
         segment.writer->open(options);
     }
     catch (const std::exception& e)
