@@ -140,3 +140,37 @@ TEST_CASE("disk full (RLIMIT_FSIZE): a clear error, the audio thread unaffected,
     const std::string sidecar(test::readFileBytes(dir.file("big.wav.drops.json")).size(), ' ');
     CHECK(fs::exists(dir.file("big.wav.drops.json")));
 }
+
+TEST_CASE("SIGKILL with eight outputs at once: each loses at most 1 s", "[realtime][crash]")
+{
+    // One encoder thread serves every output, so eight of them (with Opus, AAC and Matroska among them) are the
+    // worst case for what is still buffered when the process dies.
+    test::TestDir dir;
+    const std::vector<std::string> names = {"take.flac", "take.mkv", "take.ogg", "take.ts",
+                                            "take.mp4",  "take.wav", "take.caf", "take.opus"};
+    std::vector<std::string> argv = {CAPSTAN_CLI_PATH, "record"};
+    for (const auto& name : names)
+        argv.push_back(dir.file(name).string());
+    argv.insert(argv.end(), {"--source", "noise"});
+    test::ChildProcess child(argv, dir.file("out.txt"), dir.file("err.txt"));
+    REQUIRE(child.started());
+    // The outputs are opened together right before the first sample is recorded.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!fs::exists(dir.file("take.opus")) && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    REQUIRE(fs::exists(dir.file("take.opus")));
+    const auto started = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    child.signal(SIGKILL);
+    const double recorded = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    REQUIRE(child.wait(5.0).has_value());
+    CHECK(child.endedBySignal() == SIGKILL);
+    for (const auto& name : names)
+    {
+        const auto decoded = test::decodeAudio<float>(dir.file(name));
+        const double decodedSeconds = double(decoded.size()) / 2.0 / rate;
+        INFO(name << ": recorded " << recorded << " s before the kill, decoded " << decodedSeconds << " s");
+        CHECK(decodedSeconds >= recorded - 1.0);
+        CHECK(decodedSeconds <= recorded + 0.5);
+    }
+}

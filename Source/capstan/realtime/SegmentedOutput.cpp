@@ -159,9 +159,9 @@ void SegmentedOutput::openSegment()
         const std::string family = containerFamily();
         if (spec.crashSafe && family == "mp4" && !hasMovflags)
         {
-            // Fragments every 0.5 s with an empty moov up front: a killed recording stays playable.
+            // Fragments every 0.25 s with an empty moov up front: a killed recording stays playable.
             options.push_back({"movflags", "+frag_keyframe+empty_moov+default_base_moof"});
-            options.push_back({"frag_duration", "500000"});
+            options.push_back({"frag_duration", "250000"});
             // Fragmented mp4 defaults to avoid_negative_ts=make_zero without edit lists: a video stream whose first
             // packet reaches the muxer before AAC's negative (priming) timestamps misses the shift the audio gets,
             // and its frames after the first land 1024 samples late. make_non_negative keeps them at i / fps.
@@ -169,11 +169,12 @@ void SegmentedOutput::openSegment()
                 options.push_back({"avoid_negative_ts", "make_non_negative"});
         }
         // Matroska and Ogg hold a cluster/page in memory until it is complete (5 s / 1 s by default): keep them
-        // short so that what reaches the disk at each periodic flush is at most about half a second old.
+        // short so that what reaches the disk at each periodic flush is at most about half a second old, even with
+        // eight outputs on a loaded machine (the kill test with eight outputs).
         if (spec.crashSafe && family == "matroska" && !hasOption("cluster_time_limit"))
-            options.push_back({"cluster_time_limit", "500"});
+            options.push_back({"cluster_time_limit", "250"});
         if (spec.crashSafe && family == "ogg" && !hasOption("page_duration"))
-            options.push_back({"page_duration", "250000"});
+            options.push_back({"page_duration", "100000"});
         segment.writer->open(options);
     }
     catch (const std::exception& e)
