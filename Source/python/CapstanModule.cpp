@@ -265,6 +265,12 @@ PYBIND11_MODULE(capstan, m)
                  self.exitContext(!type.is_none());
                  return false;
              })
+        .def("sample_repairs", &PyStreamWriter::sampleRepairs,
+             "What was repaired in audio stream `i` so far: NaN and +-Inf written as silence, magnitudes beyond "
+             "+60 dBFS clipped (float PCM keeps them). A dict: non_finite_samples, clipped_samples, interval_count "
+             "and intervals, a list of (first frame, frames) at the stream's sample rate. No sample value aborts "
+             "the process or ends a stream.",
+             py::arg("i"))
         .def_property_readonly("is_open", &PyStreamWriter::isOpen)
         .def_property_readonly("num_streams", &PyStreamWriter::numStreams)
         .def_property_readonly("_chunks_copied", &PyStreamWriter::chunksCopied)

@@ -500,4 +500,21 @@ std::string PyStreamWriter::describe() const
            "' streams=" + std::to_string(streams.size()) + " " + states[static_cast<int>(state)] + ">";
 }
 
+pybind11::dict PyStreamWriter::sampleRepairs(int index) const
+{
+    if (index < 0 || index >= numStreams() || !streams[size_t(index)].isAudio)
+        throw Error("sample_repairs(" + std::to_string(index) + "): not an audio stream of this writer (it has " +
+                    std::to_string(numStreams()) + " stream(s), numbered from 0)");
+    pybind11::dict result;
+    const SampleRepairs& r = writer->sampleRepairs(index);
+    pybind11::list intervals;
+    for (const auto& interval : r.intervals)
+        intervals.append(pybind11::make_tuple(interval.position, interval.numFrames));
+    result["non_finite_samples"] = r.nonFiniteSamples;
+    result["clipped_samples"] = r.clippedSamples;
+    result["interval_count"] = r.intervalCount;
+    result["intervals"] = intervals;
+    return result;
+}
+
 } // namespace capstan::python

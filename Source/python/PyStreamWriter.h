@@ -53,6 +53,9 @@ public:
 
     bool isOpen() const { return state == State::open; }
     int numStreams() const { return static_cast<int>(streams.size()); }
+    /** What was repaired in audio stream `i` so far (NaN/Inf written as silence, magnitudes beyond +60 dBFS
+        clipped), as a dict; positions in frames of the stream's input rate. */
+    pybind11::dict sampleRepairs(int index) const;
     /** How many chunks had to be copied to get capstan's memory layout (a diagnostic; 0 when all were shared). */
     int64_t chunksCopied() const { return copies; }
     std::string describe() const;
