@@ -476,7 +476,9 @@ int runEncodeCommand(const std::vector<std::string>& args)
         {
             try
             {
-                return encode(*parsed, request);
+                const int code = encode(*parsed, request);
+                outputFile.checkStillThere();
+                return code;
             }
             catch (const Error& e)
             {

@@ -106,6 +106,13 @@ void OutputFile::checkOverwrite(const ParsedArguments& arguments, bool mayAsk)
     throw Error("'" + outputPath + "' already exists; add -y (--overwrite) to replace it, or choose another name");
 }
 
+void OutputFile::checkStillThere() const
+{
+    if (file && !stateOf(outputPath).exists)
+        throw Error("the output '" + outputPath +
+                    "' was removed (or its folder vanished) while it was being written: what was encoded is lost");
+}
+
 std::string OutputFile::cleanUpAfterFailure() const
 {
     if (!file)

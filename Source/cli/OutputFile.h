@@ -35,6 +35,10 @@ public:
         was there, for cleanUpAfterFailure(). */
     void checkOverwrite(const ParsedArguments& arguments, bool mayAsk = true);
 
+    /** After the output was closed: a file that is no longer there (removed, or its folder gone, while the command
+        wrote it; the writes went into a deleted file and succeeded) is a capstan::Error saying the output is lost. */
+    void checkStillThere() const;
+
     /** After a failure: removes the file when this command created it; returns what became of it as the end of an
         error line ("; the partial output 'x' (12.0 KiB) was removed"), or "" when nothing was written. */
     std::string cleanUpAfterFailure() const;

@@ -147,8 +147,11 @@ int runVisualizeCommand(const std::vector<std::string>& args)
     outputFile.checkOverwrite(a);
     const InterruptGuard interruptGuard;
     return outputFile.runOrCleanUp(
-        [&] {
-            return visualize(a, input, output, {fps, fftSize, maxFrequency, width, height});
+        [&]
+        {
+            const int code = visualize(a, input, output, {fps, fftSize, maxFrequency, width, height});
+            outputFile.checkStillThere();
+            return code;
         });
 }
 
