@@ -450,3 +450,36 @@ TEST_CASE("RoundTrip: chapters reach matroska exactly and mp4 as start times", "
     REQUIRE_THROWS_WITH(writer.addChapter({2.0, 1.0, "backwards"}),
                         Catch::Contains("0 <= start <= end") && Catch::Contains("2.0"));
 }
+
+TEST_CASE("more than 8 planar channels: every channel reaches the encoder", "[roundtrip][channels]")
+{
+    // AVFrame::data holds 8 planes; the encoder's frame is filled through extended_data, or channels 9 and up
+    // would be written past the array (found by fuzz_parameters under ASan).
+    TestDir dir;
+    constexpr int channels = 16;
+    constexpr int frames = 48000;
+    std::vector<std::vector<float>> planes(channels, std::vector<float>(frames));
+    for (int c = 0; c < channels; ++c)
+        for (int i = 0; i < frames; ++i)
+            planes[size_t(c)][size_t(i)] = 0.02f * float(c + 1) * std::sin(0.05f * float(i));
+    std::vector<const float*> pointers;
+    for (const auto& p : planes)
+        pointers.push_back(p.data());
+    const fs::path file = dir.file("sixteen.ogg");
+    StreamWriter writer(file.string());
+    const int stream = writer.addAudioStream(
+        {.sampleRate = 48000, .numChannels = channels, .format = SampleFormat::fltp, .encoder = "libvorbis"});
+    writer.open();
+    writer.writeAudioChunk(stream, std::span<const float* const>(pointers), frames);
+    writer.close();
+    CHECK(writer.streamInfo(stream).sampleFormat == "fltp");
+
+    const auto decoded = decodeAudio<float>(file);
+    REQUIRE(decoded.size() >= size_t(channels * (frames - 1024))); // within a Vorbis block of the length
+    for (int c = 0; c < channels; ++c)
+    {
+        INFO("channel " << c);
+        const double expected = 0.02 * (c + 1) / std::sqrt(2.0);
+        CHECK(rms(std::span<const float>(decoded), channels, c) == Approx(expected).epsilon(0.1));
+    }
+}

@@ -468,7 +468,7 @@ void AudioOutputStream::encodeQueued(bool final)
         encoderFrame->nb_samples = frameSize; // a fresh buffer, if one is needed, is a whole frame
         ffmpeg::makeWritableZeroed(encoderFrame.get());
         encoderFrame->nb_samples = n;
-        if (av_audio_fifo_read(fifo.get(), reinterpret_cast<void**>(encoderFrame->data), n) != n)
+        if (av_audio_fifo_read(fifo.get(), reinterpret_cast<void**>(encoderFrame->extended_data), n) != n)
             throw Error("audio FIFO returned fewer samples than it holds");
         const int channels = encoderFrame->ch_layout.nb_channels;
         if (encoderRepair->needed(encoderFrame->extended_data, encoderFrame->format, channels, n))
