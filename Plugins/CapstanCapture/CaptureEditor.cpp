@@ -31,21 +31,6 @@ juce::String formatDiskLeft(double seconds)
     return juce::String(int(seconds / 60.0)) + " min";
 }
 
-bool usesBitrate(RecordingFormat format)
-{
-    switch (format)
-    {
-    case RecordingFormat::mp3:
-    case RecordingFormat::aac:
-    case RecordingFormat::opus:
-    case RecordingFormat::mp4Video:
-    case RecordingFormat::mkvVideo:
-        return true;
-    default:
-        return false;
-    }
-}
-
 juce::String stateText(const TakeRecorder::Status& status, bool requested)
 {
     using State = TakeRecorder::State;
