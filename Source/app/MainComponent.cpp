@@ -60,9 +60,11 @@ MainComponent::MainComponent(AppCore& coreIn, juce::StringArray extraScanFolders
     stopButton.setTooltip("Stop (Space)");
     pauseButton.setTooltip("Pause / resume (P)");
 
-    stateLabel.setFont(juce::Font(26.0f, juce::Font::bold));
+    stateLabel.setFont(juce::Font(24.0f, juce::Font::bold));
+    stateLabel.setMinimumHorizontalScale(0.6f); // the elapsed time must stay readable beside the device name
     deviceLabel.setJustificationType(juce::Justification::centredRight);
     deviceLabel.setColour(juce::Label::textColourId, juce::Colours::lightgrey);
+    deviceLabel.setMinimumHorizontalScale(0.7f);
     banner.setColour(juce::Label::backgroundColourId, juce::Colour(0xffc0392b));
     banner.setColour(juce::Label::textColourId, juce::Colours::white);
     banner.setFont(juce::Font(15.0f, juce::Font::bold));
@@ -411,7 +413,7 @@ void MainComponent::resized()
     top.removeFromLeft(12);
     aboutButton.setBounds(top.removeFromRight(70).reduced(2));
     audioButton.setBounds(top.removeFromRight(130).reduced(2));
-    deviceLabel.setBounds(top.removeFromRight(300));
+    deviceLabel.setBounds(top.removeFromRight(240));
     stateLabel.setBounds(top);
     area.removeFromTop(6);
     if (banner.isVisible())
