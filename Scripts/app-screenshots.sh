@@ -3,10 +3,12 @@
 #   1. idle: starts it and captures the main window;
 #   2. recording: --record DIR --duration 3 --quit-when-done, captures the window mid-take, then checks that the app
 #      exited 0 and that the file decodes to 3 s;
-#   3. with a plugin: --add-plugin gain (and the capture plugin's VST3 when given), recording again with the
-#      pre-chain file too;
+#   3. a hot chain: --add-plugin gain:+12 (and the capture plugin's VST3 when given), recording again with the
+#      pre-chain file too, in 32-bit float; the meters' figures (peak, samples at full scale) printed by the app are
+#      compared with both decoded files;
 #   3b. a take in MP4 with the spectrum video;
-#   4. a take into a folder that cannot exist: the app must exit 1 and say why.
+#   4. a take into a folder that cannot exist: the app must exit 1 and say why;
+#   5. no display: one line and exit 1 (not a crash); --version prints the version and creates no file.
 # Screenshots are taken from the X server with ffmpeg's x11grab (app-idle.png, app-recording.png, app-plugin.png in
 # OUTDIR); the app's own --screenshot (createComponentSnapshot) is saved beside them as *-snapshot.png. With
 # DOCS_DIR, the three x11grab pictures are copied there as well. Used as a CTest test (label app).
@@ -109,21 +111,52 @@ mp3=$(sed -n 's/^recorded: \(.*\.mp3\)$/\1/p' "$outdir/record.log")
 check_take "$flac" 3
 check_take "$mp3" 3
 
-# 3. With plugins in the chain (the built-in gain; the capture plugin's VST3 when given), recording 3 s again.
-plugins=(--add-plugin gain)
+# Compares the app's "level:" lines (what its meters counted over the take) with the decoded file: the same peak, to
+# the bit, and the same number of samples at or over full scale, per channel.
+check_levels() { # check_levels LOG WHICH FILE
+    ffmpeg -v error -i "$3" -f f32le - | python3 -c '
+import re, struct, sys
+log, which, name = sys.argv[1:4]
+data = sys.stdin.buffer.read()
+samples = struct.unpack("<%df" % (len(data) // 4), data)
+lines = [l for l in open(log) if l.startswith("level: " + which + " ")]
+if not lines:
+    sys.exit("app-screenshots: no level lines for " + which)
+channels = len(lines)
+for line in lines:
+    m = re.match(r"level: \S+ ch(\d+) peak (\S+) \(.*\), (\d+) samples at full scale", line)
+    c = int(m.group(1)) - 1
+    mine = samples[c::channels]
+    peak = max(abs(x) for x in mine)
+    over = sum(1 for x in mine if abs(x) >= 1.0)
+    meter_peak = struct.unpack("<f", struct.pack("<f", float(m.group(2))))[0]
+    print("%s ch%d: meter peak %.9g, %s at full scale; file peak %.9g, %d at full scale"
+          % (name, c + 1, meter_peak, m.group(3), peak, over))
+    if meter_peak != peak or int(m.group(3)) != over:
+        sys.exit("app-screenshots: the meter and " + name + " disagree")
+' "$1" "$2" "$(basename "$3")"
+}
+
+# 3. A hot chain: the built-in gain at +12 dB (a -6 dBFS tone comes out at +6 dBFS) and the capture plugin's VST3
+# when given, recording 3 s in 32-bit float (which keeps what is over full scale) with the pre-chain file too.
+plugins=(--add-plugin gain:+12)
 [[ -n "$vst3" ]] && plugins+=(--add-plugin "$vst3")
 "$app" --audio-backend dummy --settings-dir "$settings" "${plugins[@]}" --record "$outdir/takes/plugin.wav" \
-    --duration 3 --quit-when-done --pre-chain --screenshot "$outdir/app-plugin-snapshot.png" >"$outdir/plugin.log" 2>&1 &
+    --format wav32f --duration 3 --quit-when-done --pre-chain --screenshot "$outdir/app-plugin-snapshot.png" >"$outdir/plugin.log" 2>&1 &
 app_pid=$!
 pids=("$app_pid" "${pids[@]}")
 sleep 1.5
 grab "$app_pid" "$outdir/app-plugin.png"
 status=0
 wait "$app_pid" || status=$?
-cat "$outdir/plugin.log" | grep -E "^(recorded|screenshot)" || true
+cat "$outdir/plugin.log" | grep -E "^(recorded|screenshot|level)" || true
 [[ $status -eq 0 ]] || { echo "app-screenshots: the plugin run exited with $status" >&2; cat "$outdir/plugin.log" >&2; exit 1; }
 check_take "$outdir/takes/plugin.wav" 3
 check_take "$outdir/takes/plugin_prechain.wav" 3
+check_levels "$outdir/plugin.log" file "$outdir/takes/plugin.wav"
+check_levels "$outdir/plugin.log" pre-chain "$outdir/takes/plugin_prechain.wav"
+grep -q "level: file ch1 peak 1\.99" "$outdir/plugin.log" ||
+    { echo "app-screenshots: +12 dB on a -6 dBFS tone should peak at 1.99 (+6 dB) in the file" >&2; exit 1; }
 
 # 3b. The video format: the live spectrum visualizer as H.264 beside the audio, in MP4.
 "$app" --audio-backend dummy --settings-dir "$outdir/settings-video" --record "$outdir/takes/video.mp4" --duration 2 \
@@ -141,6 +174,20 @@ status=0
 [[ $status -eq 1 ]] || { echo "app-screenshots: an unwritable take exited with $status, expected 1" >&2; cat "$outdir/failed.log" >&2; exit 1; }
 grep -q "recording failed" "$outdir/failed.log" || { echo "app-screenshots: no failure message" >&2; cat "$outdir/failed.log" >&2; exit 1; }
 grep "recording failed" "$outdir/failed.log"
+
+# 5. No display: one clear line and exit 1, not a segfault. --version touches nothing (an empty HOME stays empty).
+status=0
+env -u DISPLAY "$app" --audio-backend dummy --settings-dir "$outdir/settings-nodisplay" >"$outdir/nodisplay.log" 2>&1 ||
+    status=$?
+cat "$outdir/nodisplay.log"
+[[ $status -eq 1 && $(wc -l <"$outdir/nodisplay.log") -eq 1 ]] && grep -q "no display" "$outdir/nodisplay.log" ||
+    { echo "app-screenshots: without a display the app exited with $status, expected 1 and one line" >&2; exit 1; }
+[[ ! -e "$outdir/settings-nodisplay" ]] || { echo "app-screenshots: without a display the app created settings" >&2; exit 1; }
+mkdir -p "$outdir/empty-home"
+version=$(HOME="$outdir/empty-home" XDG_CONFIG_HOME= CAPSTAN_SETTINGS_DIR= "$app" --version)
+echo "--version: $version"
+[[ "$version" =~ ^Capstan\ [0-9]+\.[0-9]+ ]] || { echo "app-screenshots: --version printed '$version'" >&2; exit 1; }
+[[ -z "$(ls -A "$outdir/empty-home")" ]] || { echo "app-screenshots: --version created files in HOME" >&2; exit 1; }
 
 if [[ -n "$docs" ]]; then
     for name in idle recording plugin; do cp "$outdir/app-$name.png" "$docs/app-$name.png"; done

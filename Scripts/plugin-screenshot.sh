@@ -54,6 +54,7 @@ fi
 
 # A private HOME keeps the Standalone's settings file (and any take) out of the user's; takes go to OUTDIR/takes.
 home="$outdir/home"
+rm -rf "$home"
 mkdir -p "$home"
 DISPLAY="$display" HOME="$home" CAPSTAN_RECORD_DIR="$outdir/takes" "$app" >"$outdir/standalone.log" 2>&1 &
 app_pid=$!
@@ -93,3 +94,10 @@ read -r ymin ymax <<<"$stats"
 echo "plugin-screenshot: ${w}x${h} window at ${x},${y}; luma ${ymin}..${ymax}; saved $shot"
 [[ -s "$shot" ]] || { echo "plugin-screenshot: empty file" >&2; exit 1; }
 (( ymax - ymin > 40 )) || { echo "plugin-screenshot: the screenshot is blank" >&2; exit 1; }
+
+# JUCE's Standalone mutes its input by default ("Mute audio input"), which would make every take silent: the plugin
+# unmutes it when its window appears (and mutes its own output instead). JUCE saves the switch in its settings file.
+settings_file="$home/.config/Capstan Capture.settings"
+grep -q 'name="shouldMuteInput" val="0"' "$settings_file" 2>/dev/null ||
+    { echo "plugin-screenshot: the Standalone's input is still muted (no shouldMuteInput=0 in '$settings_file')" >&2; exit 1; }
+echo "plugin-screenshot: the Standalone's input is not muted (shouldMuteInput=0 in its settings)"

@@ -1,5 +1,7 @@
 #include "CaptureEditor.h"
 
+#include "StandaloneInput.h"
+
 #include <capstan/session/TakeSettings.h>
 
 namespace capstan::plugin
@@ -31,21 +33,6 @@ juce::String formatDiskLeft(double seconds)
     return juce::String(int(seconds / 60.0)) + " min";
 }
 
-bool usesBitrate(RecordingFormat format)
-{
-    switch (format)
-    {
-    case RecordingFormat::mp3:
-    case RecordingFormat::aac:
-    case RecordingFormat::opus:
-    case RecordingFormat::mp4Video:
-    case RecordingFormat::mkvVideo:
-        return true;
-    default:
-        return false;
-    }
-}
-
 juce::String stateText(const TakeRecorder::Status& status, bool requested)
 {
     using State = TakeRecorder::State;
@@ -68,7 +55,9 @@ juce::String stateText(const TakeRecorder::Status& status, bool requested)
 }
 } // namespace
 
-CaptureEditor::CaptureEditor(CaptureProcessor& processor) : AudioProcessorEditor(processor), capture(processor)
+CaptureEditor::CaptureEditor(CaptureProcessor& processor)
+    : AudioProcessorEditor(processor), capture(processor),
+      standalone(processor.wrapperType == juce::AudioProcessor::wrapperType_Standalone)
 {
     auto& params = capture.getParameters();
 
@@ -87,6 +76,22 @@ CaptureEditor::CaptureEditor(CaptureProcessor& processor) : AudioProcessorEditor
     followButton.setTooltip("Record while the host's transport plays (punch in/out with it) when armed");
     for (auto* button : std::initializer_list<juce::Button*>{&recordButton, &armButton, &followButton})
         addAndMakeVisible(button);
+    // The Standalone has no transport to follow; it has speakers that must not play the microphone unasked.
+    followButton.setVisible(!standalone);
+    monitorButton.setTooltip("Play the input to the output. Off by default: a microphone next to the speakers feeds "
+                             "back. Recording does not depend on it");
+    monitorButton.setToggleState(capture.isMonitoring(), juce::dontSendNotification);
+    monitorButton.onClick = [this] { capture.setMonitoring(monitorButton.getToggleState()); };
+    addChildComponent(monitorButton);
+    monitorButton.setVisible(standalone);
+    inputMutedBanner.setText("INPUT MUTED (Options > Audio settings): takes record silence",
+                             juce::dontSendNotification);
+    inputMutedBanner.setFont(juce::Font(15.0f, juce::Font::bold));
+    inputMutedBanner.setColour(juce::Label::backgroundColourId, recordRed);
+    inputMutedBanner.setColour(juce::Label::textColourId, juce::Colours::white);
+    unmuteButton.onClick = [] { StandaloneInput::unmute(); };
+    addChildComponent(inputMutedBanner);
+    addChildComponent(unmuteButton);
     recordAttachment = std::make_unique<ButtonAttachment>(params, CaptureProcessor::ParameterIds::record, recordButton);
     armAttachment = std::make_unique<ButtonAttachment>(params, CaptureProcessor::ParameterIds::arm, armButton);
     followAttachment =
@@ -186,6 +191,7 @@ void CaptureEditor::resized()
     armButton.setBounds(row.removeFromLeft(70));
     row.removeFromLeft(gap);
     followButton.setBounds(row.removeFromLeft(150));
+    monitorButton.setBounds(followButton.getBounds());
     row.removeFromLeft(gap);
     preRollLabel.setBounds(row.removeFromLeft(60));
     preRollSlider.setBounds(row);
@@ -230,6 +236,13 @@ void CaptureEditor::resized()
         values[i]->setBounds(cell);
     }
     area.removeFromBottom(gap);
+    if (inputMutedBanner.isVisible())
+    {
+        auto banner = area.removeFromTop(rowHeight);
+        unmuteButton.setBounds(banner.removeFromRight(110));
+        inputMutedBanner.setBounds(banner);
+        area.removeFromTop(gap);
+    }
     meter.setBounds(area);
 }
 
@@ -238,6 +251,23 @@ void CaptureEditor::timerCallback()
     if (capture.getSettingsGeneration() != shownGeneration)
         refreshSettings();
     updateStatus();
+    updateStandaloneInput();
+}
+
+void CaptureEditor::updateStandaloneInput()
+{
+    if (!standalone)
+        return;
+    // JUCE's Standalone starts with its input muted: unmute it once, as soon as its window can be found.
+    if (!inputUnmuted)
+        inputUnmuted = StandaloneInput::unmute();
+    const bool muted = StandaloneInput::isMuted();
+    if (muted != inputMutedBanner.isVisible())
+    {
+        inputMutedBanner.setVisible(muted);
+        unmuteButton.setVisible(muted);
+        resized();
+    }
 }
 
 void CaptureEditor::refreshSettings()

@@ -31,6 +31,7 @@ private:
     void settingsEdited();
     void chooseFolder();
     void updateStatus();
+    void updateStandaloneInput();
 
     CaptureProcessor& capture;
     using ButtonAttachment = juce::AudioProcessorValueTreeState::ButtonAttachment;
@@ -41,6 +42,11 @@ private:
     juce::TextButton recordButton{"Record"};
     juce::TextButton armButton{"Arm"};
     juce::ToggleButton followButton{"Follow transport"};
+    juce::ToggleButton monitorButton{"Listen"}; ///< the Standalone's: input to output (off: no feedback)
+    juce::Label inputMutedBanner;               ///< the Standalone's input muted in Options: takes are silent
+    juce::TextButton unmuteButton{"Unmute input"};
+    const bool standalone;
+    bool inputUnmuted = false;
     juce::Label preRollLabel{{}, "Pre-roll"};
     juce::Slider preRollSlider{juce::Slider::LinearHorizontal, juce::Slider::TextBoxRight};
     std::unique_ptr<ButtonAttachment> recordAttachment, armAttachment, followAttachment;

@@ -64,7 +64,7 @@ bool CaptureProcessor::isBusesLayoutSupported(const BusesLayout& layouts) const
 
 void CaptureProcessor::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiBuffer&)
 {
-    // The buffer is only read: whatever came in goes out untouched.
+    // The buffer is only read (the Standalone may clear it at the end): whatever came in goes out untouched.
     const int numFrames = buffer.getNumSamples();
     const int numChannels = juce::jmin(buffer.getNumChannels(), getTotalNumInputChannels(), maxChannels);
 
@@ -90,6 +90,9 @@ void CaptureProcessor::processBlock(juce::AudioBuffer<float>& buffer, juce::Midi
 
     if (numChannels > 0)
         recorder.process(buffer.getArrayOfReadPointers(), numChannels, numFrames, record);
+    // The recorder has copied the block: the Standalone's speakers get silence, not the microphone (feedback).
+    if (isOutputMuted())
+        buffer.clear();
 }
 
 juce::AudioProcessorEditor* CaptureProcessor::createEditor()

@@ -13,7 +13,8 @@ namespace capstan::plugin
 {
 
 /** Capstan Capture: records the audio passing through it to files while leaving it untouched (the plugin never
-    writes to the buffer, so its output is bit-exact and it adds no latency).
+    writes to the buffer, so its output is bit-exact and it adds no latency; only the Standalone silences its output
+    against feedback, see setMonitoring()).
 
     Recording is on when the Record parameter is on, or when Follow transport and Arm are on and the host's transport
     plays (or records). Takes start and stop sample-exact at block boundaries; all file work happens on the
@@ -78,6 +79,12 @@ public:
     int getNumRecordedChannels() const noexcept { return numRecordedChannels.load(); }
     /** Any thread: what the last block asked the recorder for (Record, or the transport while following it). */
     bool isRecordRequested() const noexcept { return recordRequested.load(); }
+    /** The Standalone build plays nothing by default: its input is a microphone and its output the speakers next to
+        it. Monitoring on passes the input to the output as the plugin formats always do. */
+    void setMonitoring(bool shouldMonitor) noexcept { monitoring.store(shouldMonitor); }
+    bool isMonitoring() const noexcept { return monitoring.load(); }
+    /** True when the output is silenced: the Standalone without monitoring. */
+    bool isOutputMuted() const noexcept { return wrapperType == wrapperType_Standalone && !monitoring.load(); }
 
 private:
     static juce::AudioProcessorValueTreeState::ParameterLayout createParameterLayout();
@@ -101,6 +108,7 @@ private:
     std::array<std::atomic<float>, maxChannels> peaks{};
     std::atomic<int> numRecordedChannels{0};
     std::atomic<bool> recordRequested{false};
+    std::atomic<bool> monitoring{false};
 
     JUCE_DECLARE_NON_COPYABLE_WITH_LEAK_DETECTOR(CaptureProcessor)
 };

@@ -1,6 +1,7 @@
 #include "AppCore.h"
 
 #include "DummyAudioDevice.h"
+#include "GainPlugin.h"
 
 #include <capstan/devices/JackMessages.h>
 
@@ -92,6 +93,12 @@ juce::String AppCore::openAudio(const juce::String& backend, const juce::String&
     audioOpen = true;
     if (error.isEmpty() && deviceManager.getCurrentAudioDevice() == nullptr)
         error = "no audio input device opened";
+    if (error.isEmpty() && deviceManager.getCurrentAudioDevice()->getActiveInputChannels().isZero())
+        error = "no channels";
+    if (error == "no channels") // JUCE's own words (ALSA): say which device
+        error = "'" + deviceManager.getAudioDeviceSetup().inputDeviceName + "' gives no input channels";
+    if (error.isNotEmpty())
+        error << ". Choose an input in Audio settings... (or start with --audio-backend dummy to try the app)";
     return error;
 }
 
@@ -126,6 +133,19 @@ juce::String AppCore::addPlugin(const juce::PluginDescription& description)
 
 juce::String AppCore::addPlugin(const juce::String& nameOrFile)
 {
+    // gain:DB is the built-in gain already set, so a script can put a known gain in the chain.
+    if (nameOrFile.startsWith("gain:"))
+    {
+        const auto text = nameOrFile.fromFirstOccurrenceOf(":", false, false).trim();
+        const double db = text.getDoubleValue();
+        if (!text.containsOnly("+-.0123456789") || text.isEmpty() || db < -60.0 || db > 24.0)
+            return "gain:DB takes a gain in dB from -60 to +24, not '" + text + "'";
+        auto gain = std::make_unique<GainPlugin>();
+        gain->setGainDb(float(db));
+        chain.insert(std::move(gain), GainPlugin::description());
+        saveChain();
+        return {};
+    }
     auto description = host.find(nameOrFile);
     if (!description.has_value())
     {

@@ -80,6 +80,8 @@ AppOptions AppOptions::parse(const std::vector<std::string>& args)
             options.preChain = true;
         else if (arg == "--help" || arg == "-h")
             options.help = true;
+        else if (arg == "--version")
+            options.version = true;
         else if (!arg.empty() && arg[0] == '-')
             throw Error("unknown option '" + arg + "' (see --help)");
         // Anything else (a file the desktop passes when opening the app) is ignored.
@@ -100,10 +102,16 @@ std::string AppOptions::usage()
            "  --settings-dir DIR     where settings and the plugin list live (default ~/.config/Capstan)\n"
            "  --screenshot FILE      save the main window as PNG (mid-take when recording, else after 1 s)\n"
            "  --screenshot-delay S   when to take it\n"
-           "  --add-plugin ID        append a plugin to the chain: gain (built in), a .vst3 path or an LV2 URI\n"
+           "  --add-plugin ID        append a plugin to the chain: gain or gain:DB (built in, e.g. gain:+12),\n"
+           "                         a known plugin's name, a .vst3 path or an LV2 bundle/URI\n"
            "  --plugin-path DIR      an extra folder for the plugin scan\n"
            "  --scan                 scan for plugins at launch\n"
-           "  --pre-chain            also record the signal before the plugin chain, to a second file\n";
+           "  --pre-chain            also record the signal before the plugin chain, to a second file\n"
+           "  --version              print the version and exit\n"
+           "\n"
+           "With --quit-when-done, each file's peak and its samples at full scale (as the meters counted them) are\n"
+           "printed after the take.\n"
+           "Keys in the window: Space records and stops, P pauses and resumes.\n";
 }
 
 void applyRecordOptions(const AppOptions& options, TakeSettings& settings)

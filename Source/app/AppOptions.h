@@ -25,11 +25,12 @@ struct AppOptions
     std::string settingsDir;               ///< --settings-dir (or $CAPSTAN_SETTINGS_DIR)
     std::string screenshotPath;            ///< --screenshot: the main window as PNG (createComponentSnapshot)
     double screenshotDelaySeconds = -1;    ///< --screenshot-delay (default: mid-take when recording, else 1 s)
-    std::vector<std::string> addPlugins;   ///< --add-plugin: "gain" or a .vst3 path / LV2 URI, appended to the chain
+    std::vector<std::string> addPlugins;   ///< --add-plugin: "gain[:DB]" or a .vst3 path / LV2 URI, appended
     std::vector<std::string> pluginPaths;  ///< --plugin-path: extra folders the scan searches
     bool scan = false;                     ///< --scan: scan for plugins at startup
     bool preChain = false;                 ///< --pre-chain: also record the pre-chain signal to a second file
     bool help = false;
+    bool version = false; ///< --version: print it and exit, touching nothing
 
     static AppOptions parse(const std::vector<std::string>& args);
     static std::string usage();

@@ -5,13 +5,7 @@
 namespace capstan::app
 {
 
-AudioEngine::AudioEngine(PluginChain& chainIn) : chain(chainIn)
-{
-    for (auto& p : peaks)
-        p.store(0);
-    for (auto& c : clips)
-        c.store(false);
-}
+AudioEngine::AudioEngine(PluginChain& chainIn) : chain(chainIn) {}
 
 AudioEngine::~AudioEngine() = default;
 
@@ -28,16 +22,6 @@ void AudioEngine::startTake(double durationSeconds)
     framesLeft.store(durationSeconds > 0 ? int64_t(std::llround(durationSeconds * rate.load())) : -1);
     requestedDuration.store(durationSeconds);
     recordWanted.store(true);
-}
-
-float AudioEngine::takePeak(int channel)
-{
-    return juce::isPositiveAndBelow(channel, maxChannels) ? peaks[size_t(channel)].exchange(0.0f) : 0.0f;
-}
-
-bool AudioEngine::takeClip(int channel)
-{
-    return juce::isPositiveAndBelow(channel, maxChannels) && clips[size_t(channel)].exchange(false);
 }
 
 void AudioEngine::prepare(double sampleRate, int maxBlockFrames, int numChannels)
@@ -94,20 +78,17 @@ void AudioEngine::audioDeviceIOCallbackWithContext(const float* const* inputs, i
                 juce::FloatVectorOperations::copy(dest, inputs[c] + start, frames);
             else
                 juce::FloatVectorOperations::clear(dest, frames);
-            const auto range = juce::FloatVectorOperations::findMinAndMax(dest, frames);
-            const float peak = juce::jmax(std::abs(range.getStart()), std::abs(range.getEnd()));
-            auto& stored = peaks[size_t(c)];
-            if (peak > stored.load(std::memory_order_relaxed))
-                stored.store(peak, std::memory_order_relaxed);
-            if (peak >= 0.999f)
-                clips[size_t(c)].store(true, std::memory_order_relaxed);
         }
 
         // A take with a duration ends on its exact frame: the block is split there.
         bool record = recordWanted.load(std::memory_order_relaxed);
         const int64_t left = framesLeft.load(std::memory_order_relaxed);
         if (record && !wasRecording)
+        {
             preChainThisTake = preChainEnabled.load(std::memory_order_relaxed);
+            postMeter.beginTake();
+            preMeter.beginTake();
+        }
         if (record && left >= 0 && left < frames)
         {
             if (left > 0)
@@ -143,8 +124,11 @@ void AudioEngine::processPiece(int offset, int numFrames, bool record) noexcept
         prePiece[size_t(c)] = preBuffer.getWritePointer(c);
         juce::FloatVectorOperations::copy(prePiece[size_t(c)], piece[size_t(c)], numFrames);
     }
+    // Paused audio is metered but not written: it does not count towards the take's figures.
+    preMeter.measure(prePiece.data(), channels, numFrames, record && preChainThisTake && !isPaused);
     pre.process(prePiece.data(), channels, numFrames, record && preChainThisTake, isPaused);
     chain.process(piece.data(), channels, numFrames);
+    postMeter.measure(piece.data(), channels, numFrames, record && !isPaused);
     post.process(piece.data(), channels, numFrames, record, isPaused);
 }
 

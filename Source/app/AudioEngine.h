@@ -1,5 +1,6 @@
 #pragma once
 
+#include "MeterTap.h"
 #include "PluginChain.h"
 
 #include <capstan/session/TakeRecorder.h>
@@ -12,10 +13,11 @@
 namespace capstan::app
 {
 
-/** The device callback: input -> meters -> (pre-chain recorder) -> plugin chain -> recorder.
+/** The device callback: input -> (pre-chain meter and recorder) -> plugin chain -> file meter -> recorder.
 
-    On the audio thread it copies the input into a preallocated buffer, measures peaks, and hands the block to
-    TakeRecorder::process() (which never blocks) before and after PluginChain::process() (which never waits). Takes
+    On the audio thread it copies the input into a preallocated buffer and hands it to TakeRecorder::process() (which
+    never blocks) before and after PluginChain::process() (which never waits). The meters measure exactly what each
+    recorder is given, so they show what goes into the files. Takes
     start and stop at block boundaries; a take with a duration ends on its exact frame, mid-block if need be. The
     control thread asks for takes with startTake()/stopTake() and reads status() and the meters. */
 class AudioEngine final : public juce::AudioIODeviceCallback
@@ -43,9 +45,9 @@ public:
     TakeRecorder::Status status() const { return post.status(); }
     TakeRecorder::Status preChainStatus() const { return pre.status(); }
 
-    /** Control thread: each input channel's peak since the last call (0..1+), and whether it clipped. */
-    float takePeak(int channel);
-    bool takeClip(int channel);
+    /** What goes into the take's file (after the chain), and the input before the chain (the pre-chain file's). */
+    MeterTap& fileMeter() noexcept { return postMeter; }
+    MeterTap& preChainMeter() noexcept { return preMeter; }
     int numInputChannels() const { return inputChannels.load(); }
     double sampleRate() const { return rate.load(); }
     int64_t framesProcessed() const { return processed.load(std::memory_order_relaxed); }
@@ -76,8 +78,8 @@ private:
     std::atomic<int> inputChannels{0};
     std::atomic<double> rate{48000};
     std::atomic<int64_t> processed{0};
-    std::array<std::atomic<float>, maxChannels> peaks{};
-    std::array<std::atomic<bool>, maxChannels> clips{};
+    MeterTap postMeter, preMeter;
+    static_assert(MeterTap::maxChannels >= maxChannels);
 };
 
 } // namespace capstan::app

@@ -62,10 +62,13 @@ void GainPlugin::getStateInformation(juce::MemoryBlock& destData)
 void GainPlugin::setStateInformation(const void* data, int sizeInBytes)
 {
     if (auto xml = getXmlFromBinary(data, sizeInBytes))
-    {
-        *gain = float(xml->getDoubleAttribute("gainDb", 0.0));
-        lastGain = juce::Decibels::decibelsToGain(gain->get(), -60.0f);
-    }
+        setGainDb(float(xml->getDoubleAttribute("gainDb", 0.0)));
+}
+
+void GainPlugin::setGainDb(float db)
+{
+    *gain = db;
+    lastGain = juce::Decibels::decibelsToGain(gain->get(), -60.0f);
 }
 
 } // namespace capstan::app

@@ -38,6 +38,8 @@ public:
     void setStateInformation(const void* data, int sizeInBytes) override;
 
     juce::AudioParameterFloat& gainDb() { return *gain; }
+    /** Before the plugin runs: sets the gain with no ramp from 0 dB on the first block. */
+    void setGainDb(float db);
 
 private:
     juce::AudioParameterFloat* gain = nullptr;

@@ -25,6 +25,51 @@ juce::String HealthPanel::formatBytes(int64_t bytes)
     return juce::String(double(bytes) / (1024.0 * 1024.0 * 1024.0), 2) + " GiB";
 }
 
+juce::String HealthPanel::formatTimeLeft(double seconds)
+{
+    if (seconds >= 100.0 * 3600.0)
+        return "> 100 h";
+    if (seconds < 60.0)
+        return "< 1 min";
+    const int minutes = int(seconds / 60.0);
+    if (minutes < 60)
+        return juce::String(minutes) + " min";
+    return juce::String(minutes / 60) + " h " + juce::String(minutes % 60).paddedLeft('0', 2) + " min";
+}
+
+double HealthPanel::estimateBytesPerSecond(const TakeSettings& settings, double rate, int channels)
+{
+    auto formats = settings.extraFormats;
+    formats.insert(formats.begin(), settings.format);
+    double total = 0;
+    for (auto format : formats)
+    {
+        const double pcm24 = rate * channels * 3; // FLAC never needs much more than 24-bit PCM
+        switch (format)
+        {
+        case RecordingFormat::wav16:
+            total += rate * channels * 2;
+            break;
+        case RecordingFormat::wav24:
+        case RecordingFormat::flac:
+            total += pcm24;
+            break;
+        case RecordingFormat::wav32f:
+            total += rate * channels * 4;
+            break;
+        case RecordingFormat::mkvVideo:
+            total += pcm24 + 250000;
+            break;
+        case RecordingFormat::mp4Video:
+            total += 250000 + settings.bitrateKbps * 125.0;
+            break;
+        default:
+            total += settings.bitrateKbps * 125.0;
+        }
+    }
+    return total;
+}
+
 juce::String HealthPanel::dropsText() const
 {
     if (shown.dropCount == 0)
@@ -72,25 +117,31 @@ void HealthPanel::update(const TakeRecorder::Status& status, const Extra& extra)
     lastTakes = status.takesCompleted;
     shown = status;
 
+    // Disk left is always a time: the recorder's estimate during a take, else the free space over the byte rate
+    // measured so far, else over what the chosen formats will write (marked "~").
     double diskSeconds = status.secondsUntilDiskFull;
+    bool estimated = false;
     if (diskSeconds < 0 && extra.freeBytes >= 0 && status.elapsedSeconds > 1 && status.bytesWritten > 0)
         diskSeconds = extra.freeBytes / (double(status.bytesWritten) / status.elapsedSeconds);
+    if (diskSeconds < 0 && extra.freeBytes >= 0 && extra.bytesPerSecond > 0)
+    {
+        diskSeconds = extra.freeBytes / extra.bytesPerSecond;
+        estimated = true;
+    }
     juce::String disk = "-";
     juce::Colour diskColour = okColour;
     if (diskSeconds >= 0)
     {
-        disk = diskSeconds > 360000 ? juce::String("> 100 h")
-                                    : formatTime(diskSeconds).upToLastOccurrenceOf(".", false, false);
+        disk = (estimated ? "~ " : "") + formatTimeLeft(diskSeconds);
         diskColour = diskSeconds < 60 ? badColour : diskSeconds < 600 ? warnColour : okColour;
     }
-    else if (extra.freeBytes >= 0)
-    {
-        disk = formatBytes(int64_t(extra.freeBytes)) + " free";
-    }
 
-    juce::String device = extra.deviceXruns < 0 ? juce::String("-") : juce::String(extra.deviceXruns);
+    // Device over/underruns and blocks that went past the chain unprocessed while it was being edited.
+    juce::String device = extra.deviceXruns < 0    ? juce::String("not counted")
+                          : extra.deviceXruns == 0 ? juce::String("none")
+                                                   : juce::String(extra.deviceXruns);
     if (extra.chainPassThroughs > 0)
-        device << " / chain " << juce::String(extra.chainPassThroughs);
+        device << ", " << juce::String(extra.chainPassThroughs) << " blocks skipped the chain";
 
     cells = {
         {"ELAPSED", formatTime(status.elapsedSeconds), okColour},
@@ -103,7 +154,7 @@ void HealthPanel::update(const TakeRecorder::Status& status, const Extra& extra)
          : status.encoderLagSeconds > 0.25 ? warnColour
                                            : okColour},
         {"DISK LEFT", disk, diskColour},
-        {"XRUNS / PASS", device, extra.deviceXruns > 0 || extra.chainPassThroughs > 0 ? warnColour : okColour},
+        {"DEVICE DROPOUTS", device, extra.deviceXruns > 0 || extra.chainPassThroughs > 0 ? warnColour : okColour},
     };
     repaint();
 }

@@ -8,7 +8,7 @@ namespace capstan::app
 {
 
 /** The always-visible health of the take: elapsed time, file size, drops (how many, how long, and when), encoder
-    lag, disk time left, device over/underruns and chain pass-throughs, one cell each. Cells turn orange or red when
+    lag, disk time left, device dropouts and blocks that skipped the chain, one cell each. Cells turn orange or red when
     they need attention. */
 class HealthPanel final : public juce::Component
 {
@@ -18,6 +18,7 @@ public:
         int deviceXruns = -1;          ///< -1: the device does not count them
         int64_t chainPassThroughs = 0; ///< blocks the chain let through unprocessed (a change was being made)
         double freeBytes = -1;         ///< on the take's volume, when the recorder does not estimate it
+        double bytesPerSecond = 0;     ///< what the chosen formats will write, for "disk left" before a take
     };
 
     void update(const TakeRecorder::Status& status, const Extra& extra);
@@ -25,6 +26,11 @@ public:
 
     static juce::String formatTime(double seconds);
     static juce::String formatBytes(int64_t bytes);
+    /** "disk left" in one format, whatever it is based on: "2 h 05 min", "12 min", "< 1 min", "> 100 h". */
+    static juce::String formatTimeLeft(double seconds);
+    /** An upper bound of the bytes per second `settings` write at `rate` and `channels` (all files of a take; the
+        spectrum video counted at 2 Mbit/s), for the disk estimate before a take. */
+    static double estimateBytesPerSecond(const TakeSettings& settings, double rate, int channels);
     /** "no drops" or "3 drops, 1536 frames, at 0:12, 0:40": the times are when the display saw the count rise. */
     juce::String dropsText() const;
     /** NaN/Inf samples written as silence and absurd magnitudes clipped in the take, or "none". */

@@ -1,7 +1,8 @@
 #pragma once
 
-#include "AudioEngine.h"
+#include "MeterTap.h"
 
+#include <juce_audio_basics/juce_audio_basics.h>
 #include <juce_gui_basics/juce_gui_basics.h>
 
 #include <array>
@@ -9,21 +10,28 @@
 namespace capstan::app
 {
 
-/** Input meters, one bar per channel (-60..0 dBFS) with a peak-hold tick and a clip light that stays lit until it is
-    clicked, so a clip during a long take is not missed. Fed from the message thread by update(). */
-class LevelMeter final : public juce::Component
+/** Meters of one MeterTap, one bar per channel (-60..0 dBFS) with a peak-hold tick, the highest peak as a number
+    and a clip light that counts the samples at or over full scale. Peak and count stay until the meter is clicked
+    or a take starts, so a clip during a long take is not missed. Fed from the message thread by update(). */
+class LevelMeter final : public juce::Component, public juce::SettableTooltipClient
 {
 public:
-    void update(AudioEngine& engine);
+    LevelMeter(MeterTap& tap, juce::String title);
+
+    void update();
     bool anyClipHeld() const;
+    /** "-3.2 dB" or "+17.9 dB" (over full scale), "-inf dB" for silence. */
+    static juce::String formatPeak(float peak);
     void paint(juce::Graphics& g) override;
     void mouseDown(const juce::MouseEvent&) override;
 
 private:
+    MeterTap& tap;
+    juce::String title;
     int channels = 0;
-    std::array<float, AudioEngine::maxChannels> level{}, hold{};
-    std::array<int, AudioEngine::maxChannels> holdAge{};
-    std::array<bool, AudioEngine::maxChannels> clipped{};
+    std::array<float, MeterTap::maxChannels> level{}, hold{};
+    std::array<int, MeterTap::maxChannels> holdAge{};
+    std::array<MeterTap::Reading, MeterTap::maxChannels> held{};
 };
 
 } // namespace capstan::app

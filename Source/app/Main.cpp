@@ -8,6 +8,8 @@
 
 #include <juce_gui_extra/juce_gui_extra.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 namespace capstan::app
@@ -46,9 +48,23 @@ public:
         try
         {
             options = AppOptions::parse(args);
-            if (options.help)
+            if (options.help || options.version)
             {
-                std::cout << AppOptions::usage();
+                std::cout << (options.help ? AppOptions::usage() : "Capstan " CAPSTAN_VERSION "\n");
+                quit();
+                return;
+            }
+            // Without a display JUCE has no screen to centre a window on and crashes: say so instead.
+            if (juce::Desktop::getInstance().getDisplays().getPrimaryDisplay() == nullptr)
+            {
+                const char* display = std::getenv("DISPLAY");
+                std::cerr << "CapstanApp: no display to open a window on (DISPLAY is ";
+                if (display != nullptr)
+                    std::cerr << "'" << display << "'";
+                else
+                    std::cerr << "not set";
+                std::cerr << "); run it in a desktop session, or headless under xvfb-run\n";
+                setApplicationReturnValue(1);
                 quit();
                 return;
             }
@@ -142,12 +158,32 @@ private:
                 std::cout << "recorded: " << file << "\n";
             for (const auto& file : preStatus.lastFiles)
                 std::cout << "recorded (pre-chain): " << file << "\n";
+            if (!failed)
+            {
+                printLevels("file", core->engine.fileMeter());
+                if (!preStatus.lastFiles.empty())
+                    printLevels("pre-chain", core->engine.preChainMeter());
+            }
             if (failed)
                 std::cerr << "CapstanApp: recording failed: " << status.lastError << "\n";
             std::cout.flush();
             setApplicationReturnValue(failed ? 1 : 0);
             stopTimer();
             quit();
+        }
+    }
+
+    /** What the meters counted over the take's recorded samples, so that scripts can check it against the file. */
+    static void printLevels(const char* which, const MeterTap& meter)
+    {
+        for (int c = 0; c < meter.numChannels(); ++c)
+        {
+            const auto take = meter.take(c);
+            char line[200];
+            std::snprintf(line, sizeof(line), "level: %s ch%d peak %.9g (%s), %lld samples at full scale\n", which,
+                          c + 1, double(take.peak), LevelMeter::formatPeak(take.peak).toRawUTF8(),
+                          static_cast<long long>(take.fullScale));
+            std::cout << line;
         }
     }
 

@@ -2,6 +2,11 @@
 
 #include <juce_audio_utils/juce_audio_utils.h>
 
+extern "C"
+{
+#include <libavutil/avutil.h>
+}
+
 namespace capstan::app
 {
 
@@ -31,21 +36,35 @@ juce::String stateText(TakeRecorder::State state)
 } // namespace
 
 MainComponent::MainComponent(AppCore& coreIn, juce::StringArray extraScanFolders)
-    : core(coreIn), chain(coreIn, std::move(extraScanFolders))
+    : core(coreIn), fileMeter(coreIn.engine.fileMeter(), "Into the file (after the chain)"),
+      inputMeter(coreIn.engine.preChainMeter(), "Pre-chain file (the input, before the chain)"),
+      chain(coreIn, std::move(extraScanFolders))
 {
     setOpaque(true);
     recordButton.setColour(juce::TextButton::buttonColourId, juce::Colour(0xffc0392b));
     for (auto* c : std::initializer_list<juce::Component*>{
-             &recordButton,   &pauseButton, &stopButton,   &audioButton,  &stateLabel,
-             &deviceLabel,    &banner,      &meter,        &health,       &formatLabel,
-             &formatBox,      &extraLabel,  &extraBox,     &bitrateLabel, &bitrateBox,
-             &folderLabel,    &folderValue, &folderButton, &patternLabel, &patternEditor,
-             &preChainToggle, &chain,       &recentLabel,  &recentList,   &openFolderButton})
+             &recordButton,     &pauseButton,   &stopButton,     &audioButton, &stateLabel,  &deviceLabel,
+             &banner,           &fileMeter,     &health,         &formatLabel, &formatBox,   &extraLabel,
+             &extraBox,         &bitrateLabel,  &bitrateBox,     &folderLabel, &folderValue, &folderButton,
+             &patternLabel,     &patternEditor, &preChainToggle, &chain,       &recentLabel, &recentList,
+             &openFolderButton, &aboutButton})
         addAndMakeVisible(c);
+    addChildComponent(inputMeter);
+    // Space and P belong to the window, not to whichever button was clicked last.
+    for (auto* button :
+         {&recordButton, &pauseButton, &stopButton, &audioButton, &folderButton, &openFolderButton, &aboutButton})
+        button->setWantsKeyboardFocus(false);
+    preChainToggle.setWantsKeyboardFocus(false);
+    setWantsKeyboardFocus(true);
+    recordButton.setTooltip("Record (Space)");
+    stopButton.setTooltip("Stop (Space)");
+    pauseButton.setTooltip("Pause / resume (P)");
 
-    stateLabel.setFont(juce::Font(26.0f, juce::Font::bold));
+    stateLabel.setFont(juce::Font(24.0f, juce::Font::bold));
+    stateLabel.setMinimumHorizontalScale(0.6f); // the elapsed time must stay readable beside the device name
     deviceLabel.setJustificationType(juce::Justification::centredRight);
     deviceLabel.setColour(juce::Label::textColourId, juce::Colours::lightgrey);
+    deviceLabel.setMinimumHorizontalScale(0.7f);
     banner.setColour(juce::Label::backgroundColourId, juce::Colour(0xffc0392b));
     banner.setColour(juce::Label::textColourId, juce::Colours::white);
     banner.setFont(juce::Font(15.0f, juce::Font::bold));
@@ -76,11 +95,8 @@ MainComponent::MainComponent(AppCore& coreIn, juce::StringArray extraScanFolders
     audioButton.onClick = [this] { showAudioSettings(); };
     recordButton.onClick = [this] { startRecording(); };
     stopButton.onClick = [this] { stopRecording(); };
-    pauseButton.onClick = [this]
-    {
-        core.engine.setPaused(!core.engine.isPaused());
-        pauseButton.setButtonText(core.engine.isPaused() ? "Resume" : "Pause");
-    };
+    pauseButton.onClick = [this] { togglePause(); };
+    aboutButton.onClick = [this] { showAbout(); };
     openFolderButton.onClick = [this]
     {
         const auto folder = takeFolder();
@@ -93,7 +109,7 @@ MainComponent::MainComponent(AppCore& coreIn, juce::StringArray extraScanFolders
     if (core.chainRestoreProblems.isNotEmpty())
         setProblem("Some saved plugins could not be loaded: " + core.chainRestoreProblems);
 
-    setSize(980, 680);
+    setSize(980, 700);
     timerCallback();
     startTimerHz(15);
 }
@@ -119,6 +135,12 @@ void MainComponent::showSettingsInControls()
     extraBox.setSelectedId(settings.extraFormats.empty() ? 1 : index(settings.extraFormats.front()) + 2,
                            juce::dontSendNotification);
     bitrateBox.setSelectedId(settings.bitrateKbps, juce::dontSendNotification);
+    // Greyed out when no file of the take is lossy: a bit rate would change nothing.
+    bool lossy = usesBitrate(settings.format);
+    for (auto extra : settings.extraFormats)
+        lossy = lossy || usesBitrate(extra);
+    bitrateBox.setEnabled(lossy);
+    bitrateBox.setTooltip(lossy ? "" : "Lossless formats have no bit rate to choose");
     folderValue.setText(takeFolder().getFullPathName(), juce::dontSendNotification);
     patternEditor.setText(settings.pattern, false);
 }
@@ -170,8 +192,18 @@ void MainComponent::showAudioSettings()
     options.launchAsync();
 }
 
+bool MainComponent::canRecord() const
+{
+    return core.deviceManager.getCurrentAudioDevice() != nullptr && core.engine.numInputChannels() > 0;
+}
+
 void MainComponent::startRecording(double durationSeconds)
 {
+    if (!canRecord())
+    {
+        setProblem("Cannot record: no audio input is running. Choose one in Audio settings...");
+        return;
+    }
     takeFailed = false;
     core.engine.setPaused(false);
     pauseButton.setButtonText("Pause");
@@ -192,9 +224,59 @@ void MainComponent::setProblem(const juce::String& text)
     timerCallback();
 }
 
+void MainComponent::setWarning(const juce::String& text)
+{
+    warning = text;
+    timerCallback();
+}
+
+void MainComponent::togglePause()
+{
+    if (!core.engine.isRecordWanted())
+        return;
+    core.engine.setPaused(!core.engine.isPaused());
+    pauseButton.setButtonText(core.engine.isPaused() ? "Resume" : "Pause");
+}
+
+bool MainComponent::keyPressed(const juce::KeyPress& key)
+{
+    if (key == juce::KeyPress::spaceKey)
+    {
+        if (core.engine.isRecordWanted())
+            stopRecording();
+        else
+            startRecording();
+        return true;
+    }
+    if (key.getTextCharacter() == 'p' || key.getTextCharacter() == 'P')
+    {
+        togglePause();
+        return true;
+    }
+    return false;
+}
+
+void MainComponent::showAbout()
+{
+    // Only a message box: nothing is written (no settings, no log file).
+    juce::AlertWindow::showMessageBoxAsync(
+        juce::MessageBoxIconType::InfoIcon, "About Capstan",
+        "Capstan " + juce::JUCEApplication::getInstance()->getApplicationVersion() +
+            "\nA real-time audio and video recorder on FFmpeg " + juce::String(av_version_info()) + " and JUCE " +
+            juce::String(JUCE_MAJOR_VERSION) + "." + juce::String(JUCE_MINOR_VERSION) + "." +
+            juce::String(JUCE_BUILDNUMBER) + ".\nGPL-3.0-or-later.",
+        "OK", this);
+}
+
 void MainComponent::timerCallback()
 {
-    meter.update(core.engine);
+    fileMeter.update();
+    inputMeter.update();
+    if (inputMeter.isVisible() != core.engine.isPreChainRecording())
+    {
+        inputMeter.setVisible(core.engine.isPreChainRecording());
+        resized();
+    }
     const auto status = core.engine.status();
     const auto preStatus = core.engine.preChainStatus();
     const bool wanted = core.engine.isRecordWanted();
@@ -237,8 +319,14 @@ void MainComponent::timerCallback()
                           ? ": " + core.deviceManager.getCurrentAudioDevice()->getLastError()
                           : juce::String()));
     if (wanted && status.state == TakeRecorder::State::idle)
-        problems.add("Cannot record: no audio input is running");
+        problems.add("Cannot record: no audio input is running. Choose one in Audio settings...");
+    // Warnings (the signal monitor's, once it is wired here) go after the failures: orange when nothing failed.
+    const bool warningsOnly = problems.isEmpty() && warning.isNotEmpty();
+    if (warning.isNotEmpty())
+        problems.add(warning);
     const auto bannerText = problems.joinIntoString("  |  ");
+    banner.setColour(juce::Label::backgroundColourId,
+                     warningsOnly ? juce::Colour(0xffd35400) : juce::Colour(0xffc0392b));
     if (bannerText != banner.getText())
     {
         banner.setText(bannerText, juce::dontSendNotification);
@@ -260,7 +348,7 @@ void MainComponent::timerCallback()
                                                     : status.state == TakeRecorder::State::failed
                                                         ? juce::Colour(0xffe74c3c)
                                                         : juce::Colours::white);
-    recordButton.setEnabled(!wanted);
+    recordButton.setEnabled(!wanted && canRecord());
     stopButton.setEnabled(wanted || recording);
     pauseButton.setEnabled(recording);
 
@@ -279,6 +367,10 @@ void MainComponent::timerCallback()
     const auto file = juce::File(
         juce::String(status.currentFile.empty() ? takeFolder().getFullPathName().toStdString() : status.currentFile));
     extra.freeBytes = double((file.isDirectory() ? file : file.getParentDirectory()).getBytesFreeOnVolume());
+    if (device != nullptr)
+        extra.bytesPerSecond = HealthPanel::estimateBytesPerSecond(core.takeSettings(), device->getCurrentSampleRate(),
+                                                                   core.engine.numInputChannels()) *
+                               (core.engine.isPreChainRecording() ? 2 : 1);
     health.update(status, extra);
 }
 
@@ -319,8 +411,9 @@ void MainComponent::resized()
     pauseButton.setBounds(top.removeFromLeft(90).reduced(2));
     stopButton.setBounds(top.removeFromLeft(90).reduced(2));
     top.removeFromLeft(12);
+    aboutButton.setBounds(top.removeFromRight(70).reduced(2));
     audioButton.setBounds(top.removeFromRight(130).reduced(2));
-    deviceLabel.setBounds(top.removeFromRight(300));
+    deviceLabel.setBounds(top.removeFromRight(240));
     stateLabel.setBounds(top);
     area.removeFromTop(6);
     if (banner.isVisible())
@@ -328,7 +421,13 @@ void MainComponent::resized()
         banner.setBounds(area.removeFromTop(32));
         area.removeFromTop(6);
     }
-    meter.setBounds(area.removeFromTop(56));
+    auto meters = area.removeFromTop(70);
+    if (inputMeter.isVisible())
+    {
+        inputMeter.setBounds(meters.removeFromRight(meters.getWidth() / 2 - 4));
+        meters.removeFromRight(8);
+    }
+    fileMeter.setBounds(meters);
     area.removeFromTop(6);
     health.setBounds(area.removeFromTop(64));
     area.removeFromTop(8);

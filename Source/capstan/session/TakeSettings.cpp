@@ -132,6 +132,12 @@ bool hasVideo(RecordingFormat format)
     return format == RecordingFormat::mp4Video || format == RecordingFormat::mkvVideo;
 }
 
+bool usesBitrate(RecordingFormat format)
+{
+    return format == RecordingFormat::mp3 || format == RecordingFormat::aac || format == RecordingFormat::opus ||
+           format == RecordingFormat::mp4Video;
+}
+
 std::string defaultRecordFolder()
 {
     if (std::string overridden = environment("CAPSTAN_RECORD_DIR"); !overridden.empty())

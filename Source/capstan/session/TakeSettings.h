@@ -46,6 +46,9 @@ std::string recordingFormatExtension(RecordingFormat format);
 std::string recordingFormatId(RecordingFormat format);
 RecordingFormat parseRecordingFormat(const std::string& id);
 bool hasVideo(RecordingFormat format);
+/** Whether TakeSettings::bitrateKbps applies: the lossy formats (mp3, aac, opus, mp4Video's AAC). The GUIs grey the
+    bit rate out otherwise. */
+bool usesBitrate(RecordingFormat format);
 
 /** The folder takes go to when TakeSettings::folder is empty: $CAPSTAN_RECORD_DIR when set, else the XDG music
     directory ($XDG_MUSIC_DIR or ~/.config/user-dirs.dirs) + "/Capstan", else ~/Music/Capstan. */
