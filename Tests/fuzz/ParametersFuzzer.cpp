@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <optional>
 #include <string>
@@ -24,6 +26,8 @@ using capstan::fuzz::FuzzInput;
 
 constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr int intMax = std::numeric_limits<int>::max();
+/** CAPSTAN_FUZZ_VERBOSE=1 prints each case as it is built, to turn a reproducer file into a report. */
+const bool verbose = std::getenv("CAPSTAN_FUZZ_VERBOSE") != nullptr;
 
 const std::vector<std::string> muxers = {"matroska", "wav",    "flac", "ogg",  "mp3",   "adts", "mp4",          "mov",
                                          "nut",      "mpegts", "webm", "aiff", "au",    "w64",  "opus",         "avi",
@@ -205,6 +209,7 @@ VideoStreamConfig takeVideoConfig(FuzzInput& input)
 /** One stream as the harness added it, so that writes can be shaped to match it (or, now and then, not). */
 struct AddedStream
 {
+    int index = -1; ///< what the writer returned
     bool isAudio = true;
     AudioStreamConfig audio;
     VideoStreamConfig video;
@@ -234,7 +239,11 @@ void writeAudio(StreamWriter& writer, FuzzInput& input, int stream, const AudioS
     std::vector<const void*> pointers;
     for (const auto& plane : planes)
         pointers.push_back(plane.data());
-    writer.writeAudioChunk(stream, AudioData{format, pointers.data(), numPlanes, numFrames}, input.pick(ptsValues));
+    const auto pts = input.pick(ptsValues);
+    if (verbose)
+        std::fprintf(stderr, "write audio to stream %d: %lld frames of %s, pts %g\n", stream, (long long)numFrames,
+                     std::string(toString(format)).c_str(), pts.value_or(-0.0));
+    writer.writeAudioChunk(stream, AudioData{format, pointers.data(), numPlanes, numFrames}, pts);
 }
 
 void writeVideo(StreamWriter& writer, FuzzInput& input, int stream, const VideoStreamConfig& config)
@@ -260,9 +269,43 @@ void writeVideo(StreamWriter& writer, FuzzInput& input, int stream, const VideoS
     }
 }
 
+std::string describe(const Options& options)
+{
+    std::string text;
+    for (const auto& [key, value] : options)
+        text += (text.empty() ? "" : ",") + key + "=" + value;
+    return "{" + text + "}";
+}
+
+void describe(const AudioStreamConfig& c)
+{
+    std::fprintf(stderr,
+                 "audio: rate %d, channels %d, layout '%s', format %s, encoder '%s', encoderFormat '%s', "
+                 "encoderRate %d, encoderChannels %d, options %s, bitRate %lld, compression %d, qscale %d, "
+                 "filter '%s'\n",
+                 c.sampleRate, c.numChannels, c.channelLayout.c_str(), std::string(toString(c.format)).c_str(),
+                 c.encoder.c_str(), c.encoderFormat.c_str(), c.encoderSampleRate, c.encoderNumChannels,
+                 describe(c.encoderOptions).c_str(), (long long)c.codecConfig.bitRate, c.codecConfig.compressionLevel,
+                 c.codecConfig.qscale.value_or(-1), c.filterDesc.c_str());
+}
+
+void describe(const VideoStreamConfig& c)
+{
+    std::fprintf(stderr,
+                 "video: rate %d/%d, %dx%d, format %s, encoder '%s', encoderFormat '%s', encoderRate %d/%d, "
+                 "encoder size %dx%d, options %s, bitRate %lld, gop %d, bframes %d, qscale %d, filter '%s'\n",
+                 c.frameRate.num, c.frameRate.den, c.width, c.height, std::string(toString(c.format)).c_str(),
+                 c.encoder.c_str(), c.encoderFormat.c_str(), c.encoderFrameRate.num, c.encoderFrameRate.den,
+                 c.encoderWidth, c.encoderHeight, describe(c.encoderOptions).c_str(), (long long)c.codecConfig.bitRate,
+                 c.codecConfig.gopSize, c.codecConfig.maxBFrames, c.codecConfig.qscale.value_or(-1),
+                 c.filterDesc.c_str());
+}
+
 void runCase(FuzzInput& input)
 {
     const std::string muxer = takeName(input, muxers);
+    if (verbose)
+        std::fprintf(stderr, "muxer '%s'\n", muxer.c_str());
     if (std::find(excludedMuxers.begin(), excludedMuxers.end(), muxer) != excludedMuxers.end())
         return;
     MemorySink sink;
@@ -279,18 +322,24 @@ void runCase(FuzzInput& input)
             if (added.isAudio)
             {
                 added.audio = takeAudioConfig(input);
-                writer.addAudioStream(added.audio);
+                if (verbose)
+                    describe(added.audio);
+                added.index = writer.addAudioStream(added.audio);
             }
             else
             {
                 added.video = takeVideoConfig(input);
-                writer.addVideoStream(added.video);
+                if (verbose)
+                    describe(added.video);
+                added.index = writer.addVideoStream(added.video);
             }
             streams.push_back(added);
         }
-        catch (const capstan::Error&)
+        catch (const capstan::Error& error)
         {
             // A refused stream; the writer must still work with the others.
+            if (verbose)
+                std::fprintf(stderr, "refused: %s\n", error.what());
         }
     }
     if (input.takeInRange(0, 3) == 0)
@@ -300,7 +349,10 @@ void runCase(FuzzInput& input)
 
     try
     {
-        writer.open(takeOptions(input, muxerOptions));
+        const Options options = takeOptions(input, muxerOptions);
+        if (verbose)
+            std::fprintf(stderr, "open %s\n", describe(options).c_str());
+        writer.open(options);
     }
     catch (const capstan::Error&)
     {
@@ -312,14 +364,19 @@ void runCase(FuzzInput& input)
         try
         {
             const auto op = input.takeInRange(0, 7);
-            auto index = streams.empty() ? 0 : int(input.takeInRange(0, int64_t(streams.size()) - 1));
+            const AddedStream* target =
+                streams.empty() ? nullptr : &streams[size_t(input.takeInRange(0, int64_t(streams.size()) - 1))];
+            int index = target ? target->index : 0;
             if (input.takeInRange(0, 15) == 0)
-                index = input.pick(std::vector<int>{-1, 3, intMax});
-            const bool valid = index >= 0 && size_t(index) < streams.size();
-            if (op <= 2 && valid && streams[size_t(index)].isAudio)
-                writeAudio(writer, input, index, streams[size_t(index)].audio);
-            else if (op <= 3 && valid && !streams[size_t(index)].isAudio)
-                writeVideo(writer, input, index, streams[size_t(index)].video);
+            {
+                // An index no stream has: the harness's buffers then fit a mono stream, which must not matter.
+                target = nullptr;
+                index = input.pick(std::vector<int>{-1, writer.numStreams(), intMax});
+            }
+            if (op <= 3 && target && target->isAudio)
+                writeAudio(writer, input, index, target->audio);
+            else if (op <= 3 && target)
+                writeVideo(writer, input, index, target->video);
             else if (op <= 3)
                 writeAudio(writer, input, index, AudioStreamConfig{.numChannels = 1});
             else if (op == 4)
