@@ -25,7 +25,7 @@ export LSAN_OPTIONS="suppressions=$root/Scripts/lsan.supp print_suppressions=0 $
 export UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1 ${UBSAN_OPTIONS:-}"
 
 status=0
-for tests in media/capstan_media_tests realtime/capstan_realtime_tests session/capstan_session_tests; do
+for tests in capstan_media_tests realtime/capstan_realtime_tests session/capstan_session_tests; do
     echo "== $tests"
     if ! "$build/Tests/$tests" "${spec[@]}"; then
         echo "asan.sh: $tests failed (see the sanitizer report above)" >&2
