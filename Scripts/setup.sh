@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs exactly the Debian 12 packages Capstan needs to build and test. Idempotent and non-interactive:
 # packages already present are not touched, so a second run costs a dpkg query and nothing more.
+#   Scripts/setup.sh [fuzz]   fuzz: also clang and its libFuzzer/sanitizer runtimes (Scripts/fuzz.sh)
 set -euo pipefail
 
 packages=(
@@ -27,6 +28,10 @@ packages=(
     # jalv runs the LV2 plugin as a JACK client outside JUCE
     xvfb xauth x11-utils jalv lv2-dev
 )
+
+if [[ "${1:-}" == fuzz ]]; then
+    packages+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -39,6 +39,8 @@ target_compile_definitions(capstan_juce PUBLIC
     JUCE_USE_CURL=0
     JUCE_MODAL_LOOPS_PERMITTED=0
     JUCE_DISPLAY_SPLASH_SCREEN=0
+    # A Debug juce_core prints "JUCE v7.0.5" from a static constructor; the CLI's stdout/stderr are its interface.
+    JUCE_DISABLE_JUCE_VERSION_PRINTING=1
     JUCE_ALSA=1
     JUCE_JACK=${CAPSTAN_JUCE_JACK}
     JUCE_PLUGINHOST_VST3=1
