@@ -104,15 +104,34 @@ AudioOutputStream::AudioOutputStream(AVFormatContext* format, const std::string&
     : settings(config), inputFrame(ffmpeg::allocFrame()), filteredFrame(ffmpeg::allocFrame()),
       encoderFrame(ffmpeg::allocFrame())
 {
-    if (config.sampleRate <= 0 || config.sampleRate > maxSampleRate)
-        throw RangeError("audio sample rate must be between 1 and " + std::to_string(maxSampleRate) + " Hz, got " +
-                         std::to_string(config.sampleRate));
+    try
+    {
+        configure(format, destination, config);
+    }
+    catch (...)
+    {
+        // The destructor does not run for a constructor that throws: free what the members hold.
+        av_channel_layout_uninit(&inputLayout);
+        av_channel_layout_uninit(&converterInputLayout);
+        throw;
+    }
+}
+
+void AudioOutputStream::configure(AVFormatContext* format, const std::string& destination,
+                                  const AudioStreamConfig& config)
+{
+    if (config.sampleRate < limits::minSampleRate || config.sampleRate > maxSampleRate)
+        throw RangeError("audio sample rate must be between " + std::to_string(limits::minSampleRate) + " and " +
+                         std::to_string(maxSampleRate) + " Hz, got " + std::to_string(config.sampleRate));
     if (config.numChannels <= 0 || config.numChannels > maxChannels)
         throw RangeError("audio channel count must be between 1 and " + std::to_string(maxChannels) + ", got " +
                          std::to_string(config.numChannels));
-    if (config.encoderSampleRate < 0 || config.encoderSampleRate > maxSampleRate)
-        throw RangeError("encoderSampleRate must be between 1 and " + std::to_string(maxSampleRate) +
-                         " Hz (or 0 for the input's rate), got " + std::to_string(config.encoderSampleRate));
+    if (config.encoderSampleRate < 0 ||
+        (config.encoderSampleRate > 0 && config.encoderSampleRate < limits::minSampleRate) ||
+        config.encoderSampleRate > maxSampleRate)
+        throw RangeError("encoderSampleRate must be between " + std::to_string(limits::minSampleRate) + " and " +
+                         std::to_string(maxSampleRate) + " Hz (or 0 for the input's rate), got " +
+                         std::to_string(config.encoderSampleRate));
     if (config.encoderNumChannels < 0 || config.encoderNumChannels > maxChannels)
         throw RangeError("encoderNumChannels must be between 1 and " + std::to_string(maxChannels) +
                          " (or 0 for the input's count), got " + std::to_string(config.encoderNumChannels));

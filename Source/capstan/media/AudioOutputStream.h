@@ -31,6 +31,8 @@ public:
     const AudioStreamConfig& config() const { return settings; }
 
 private:
+    /** The constructor's work: negotiates formats and opens the encoder. */
+    void configure(AVFormatContext* format, const std::string& destination, const AudioStreamConfig& config);
     void validate(const AudioData& data) const;
     void writeSilence(int64_t numFrames);
     void process(const uint8_t* const* planes, int numFrames);

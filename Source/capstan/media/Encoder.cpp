@@ -50,7 +50,8 @@ const AVCodec* Encoder::find(const std::string& name, AVMediaType type, const AV
 }
 
 Encoder::Encoder(AVFormatContext* format, const AVCodec* codec)
-    : formatContext(format), codecContext(avcodec_alloc_context3(codec)), packet(ffmpeg::allocPacket())
+    : formatContext(format), codecContext(avcodec_alloc_context3(codec)), packet(ffmpeg::allocPacket()),
+      codecName(codec ? codec->name : "")
 {
     if (!codecContext)
         throw Error("out of memory allocating an encoder context");
@@ -60,7 +61,7 @@ Encoder::Encoder(AVFormatContext* format, const AVCodec* codec)
 
 std::string Encoder::name() const
 {
-    return codecContext->codec->name;
+    return codecName; // kept: a failed avcodec_open2() sets the context's codec to null
 }
 
 void Encoder::applyConfig(const CodecConfig& config)

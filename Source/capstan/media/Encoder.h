@@ -52,6 +52,7 @@ private:
     ffmpeg::CodecContextPtr codecContext;
     AVStream* muxerStream = nullptr;
     ffmpeg::PacketPtr packet;
+    std::string codecName;
     bool drained = false;
 };
 

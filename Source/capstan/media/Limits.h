@@ -35,7 +35,9 @@ constexpr int maxVideoDimension = 16384;
 /** Video pts, seconds: 0 .. 1e9 (about 31 years), so that times in frame units never overflow. */
 constexpr double maxVideoPtsSeconds = 1e9;
 
-/** Audio sample rates, Hz: 1 .. 768 kHz, the highest rate real converters run at. */
+/** Audio sample rates, Hz: 1 kHz .. 768 kHz, the highest rate real converters run at. Below 1 kHz nothing real
+    records, and FFmpeg's own filters abort the process (atempo at 10 Hz fails an assertion). */
+constexpr int minSampleRate = 1'000;
 constexpr int maxSampleRate = 768'000;
 /** Audio channels: 1 .. 64. */
 constexpr int maxAudioChannels = 64;
