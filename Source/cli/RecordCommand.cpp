@@ -3,6 +3,7 @@
 #include "ArgumentParser.h"
 #include "CommandSupport.h"
 #include "InterruptGuard.h"
+#include "RecordReport.h"
 #include "RecordVisualize.h"
 #include "TakeFiles.h"
 
@@ -13,6 +14,7 @@
 #include <capstan/visual/LiveSpectrumVideo.h>
 #if CAPSTAN_HAVE_DEVICES
 #include <capstan/devices/DeviceInput.h>
+#include <capstan/devices/DeviceList.h>
 #endif
 
 #include <algorithm>
@@ -42,56 +44,34 @@ double stopTimed(Recorder& recorder)
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - stopBegin).count();
 }
 
-std::string formatSeconds(double seconds)
+bool isMatroskaPath(const std::string& path)
 {
-    if (seconds < 0)
-        return "?";
-    char text[64];
-    if (seconds >= 3600)
-        std::snprintf(text, sizeof(text), "%.1f h", seconds / 3600);
-    else if (seconds >= 60)
-        std::snprintf(text, sizeof(text), "%.1f min", seconds / 60);
-    else
-        std::snprintf(text, sizeof(text), "%.1f s", seconds);
-    return text;
+    std::string ext = std::filesystem::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return ext == ".mkv" || ext == ".mka";
 }
 
-void printLive(const RecorderStats::Snapshot& s)
+/** `--source file:`: the recording keeps the file's rate and channel count unless --sample-rate/--channels say
+    otherwise (one rule for every source: the source's own format unless told). A file that cannot be read is left
+    to TestSignal, which says why. */
+void keepFileFormat(const ParsedArguments& arguments, TestSignal::Spec& spec, RecorderConfig& config)
 {
-    std::fprintf(stderr, "\r%8.1f s  queue %d/%d (high %d)  dropped %lld  lag %.3f s  written %s  disk full in %s   ",
-                 s.secondsPushed(), s.queueFill, s.queueCapacity, s.queueHighWater, (long long)s.droppedFrames,
-                 s.encoderLagSeconds, formatBytes(s.bytesWritten).c_str(),
-                 formatSeconds(s.secondsUntilDiskFull).c_str());
-    if (s.nonFiniteSamples + s.clippedSamples > 0)
-        std::fprintf(stderr, " repaired %lld ", (long long)(s.nonFiniteSamples + s.clippedSamples));
-    // Network outputs: their state and what they could not send.
-    for (const auto& output : s.outputs)
-        if (output.network)
-            std::fprintf(stderr, "| %s %s, not sent %.1f s ", output.destination.c_str(), output.stateName(),
-                         output.secondsNotSent);
-    std::fflush(stderr);
-}
-
-/** One line per network output at the end: its state, what was not sent, and its connection history. */
-void printNetworkSummary(const RecorderStats::Snapshot& s)
-{
-    for (const auto& output : s.outputs)
+    if (arguments.getOptional("sample-rate") && arguments.getOptional("channels"))
+        return;
+    try
     {
-        if (!output.network)
-            continue;
-        std::printf("stream %s: %s, sent %.3f s, not sent %.3f s (%lld frames", output.destination.c_str(),
-                    output.stateName(), double(output.framesWritten) / std::max(1, s.sampleRate), output.secondsNotSent,
-                    (long long)output.framesNotSent);
-        if (output.videoFramesNotSent > 0)
-            std::printf(", %lld video frames", (long long)output.videoFramesNotSent);
-        std::printf("), %lld disconnect(s), %lld reconnect(s)", (long long)output.disconnects,
-                    (long long)output.reconnects);
-        if (output.resumedAtSeconds >= 0)
-            std::printf(", last resumed at %.3f s", output.resumedAtSeconds);
-        std::printf(", %s sent\n", formatBytes(output.bytesWritten).c_str());
-        if (!output.lastError.empty() && output.state != OutputCounters::State::failed)
-            std::printf("warning: stream %s was interrupted: %s\n", output.destination.c_str(),
-                        output.lastError.c_str());
+        const MediaReader reader(spec.filePath);
+        const int index = reader.bestAudioStream();
+        if (index < 0)
+            return;
+        const auto& stream = reader.streams()[size_t(index)];
+        if (!arguments.getOptional("sample-rate") && stream.sampleRate >= 1000 && stream.sampleRate <= 768000)
+            config.sampleRate = spec.sampleRate = stream.sampleRate;
+        if (!arguments.getOptional("channels") && stream.numChannels >= 1 && stream.numChannels <= 64)
+            config.numChannels = spec.numChannels = stream.numChannels;
+    }
+    catch (const Error&)
+    {
     }
 }
 
@@ -124,64 +104,10 @@ void printLiveVideo(const LiveSpectrumVideo* liveVideo)
     std::printf("\n");
 }
 
-/** The summary every source ends with: totals, files, drops, --stats-json, output errors. */
-int finishRecording(const ParsedArguments& arguments, const Recorder& recorder, double wall, double stopSeconds)
-{
-    const RecorderConfig& config = recorder.config();
-    const auto stats = recorder.stats();
-    const auto files = recorder.files();
-    const auto errors = recorder.errors();
-    std::printf("recorded %.3f s (%lld frames, %lld callbacks) in %.3f s wall (%.1fx real time), stop took %.1f ms\n",
-                double(stats.framesWritten) / config.sampleRate, (long long)stats.framesWritten,
-                (long long)stats.callbacks, wall,
-                wall > 0 ? double(stats.framesPushed) / config.sampleRate / wall : 0.0, stopSeconds * 1e3);
-    for (const auto& file : files)
-        std::printf("  %s\n", NetworkUrl::forDisplay(file).c_str()); // no rtmp stream keys on the screen
-    std::printf("written %s, queue high-water %d of %d blocks\n", formatBytes(stats.bytesWritten).c_str(),
-                stats.queueHighWater, stats.queueCapacity);
-    printNetworkSummary(stats);
-    if (stats.droppedFrames > 0)
-        std::printf("warning: dropped %lld frames in %lld interval(s): written as silence, listed in the "
-                    ".drops.json sidecars\n",
-                    (long long)stats.droppedFrames, (long long)stats.dropIntervals);
-    int64_t places = 0;
-    for (const auto& output : stats.outputs)
-        places = std::max(places, output.repairIntervals);
-    if (const auto text =
-            describeRepairs(stats.nonFiniteSamples, stats.clippedSamples, stats.firstRepairSeconds, places);
-        !text.empty())
-        std::printf("warning: %s; listed in the .drops.json sidecars\n", text.c_str());
-
-    if (const auto path = arguments.getOptional("stats-json"))
-    {
-        std::string json = stats.toJson();
-        std::string list = ",\"files\":[";
-        for (size_t i = 0; i < files.size(); ++i)
-        {
-            std::string escaped;
-            for (const char c : files[i])
-                escaped += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-            list += (i ? ",\"" : "\"") + escaped + "\"";
-        }
-        json.insert(json.size() - 1, list + "]");
-        std::ofstream out(*path);
-        out << json << '\n';
-        if (!out)
-            throw Error("--stats-json: cannot write '" + *path + "'");
-    }
-    if (!errors.empty())
-    {
-        for (size_t i = 1; i < errors.size(); ++i)
-            std::fprintf(stderr, "capstan: error: %s\n", errors[i].c_str());
-        throw Error(errors.front());
-    }
-    return 0;
-}
-
 #if CAPSTAN_HAVE_DEVICES
 /** `--source device[:NAME]`: a real input through JUCE (DeviceInput), at the device's own clock and rate. */
 int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, const std::string& source,
-                     int blockFrames)
+                     int blockFrames, bool asked)
 {
     const double duration = arguments.getNumber("duration").value_or(-1.0);
     std::unique_ptr<DeviceInput> device;
@@ -194,6 +120,10 @@ int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, co
     }
     catch (const Error& e)
     {
+        if (!asked)
+            throw Error(std::string("no audio input to record from (the default source): ") + e.what() +
+                        "; list the inputs with `capstan devices`, or choose --source tone|noise|file:PATH|"
+                        "device:NAME");
         throw Error("--source " + source + ": " + e.what() + "; use --source tone|noise|file:PATH");
     }
 
@@ -201,13 +131,19 @@ int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, co
         throw Error("--channels " + std::to_string(config.numChannels) + ": the device '" + device->deviceName() +
                     "' opened with " + std::to_string(device->numChannels()) + " input channel(s)");
     // The device's clock rules: record at the rate and channel count it actually runs at, and say so.
-    std::fprintf(stderr, "capstan: recording from %s '%s': %d Hz, %d channel(s), %d-frame blocks\n",
+    std::fprintf(stderr, "capstan: recording from %s '%s': %d Hz, %d channel(s), %d-frame blocks%s\n",
                  device->typeName().c_str(), device->deviceName().c_str(), device->sampleRate(), device->numChannels(),
-                 device->blockFrames());
-    if (device->sampleRate() != config.sampleRate)
+                 device->blockFrames(), asked ? "" : " (the default input; `capstan devices` lists the others)");
+    // ALSA's jack PCM reads JACK's system:capture ports: on a dummy server, or with nothing behind them, silence.
+    std::string silenceHint;
+    if (device->typeName() == "ALSA" && DeviceList::alsaNameOf(device->deviceName()) == "jack")
+        silenceHint = "the input is ALSA's 'jack' device, which records JACK's system:capture ports: on this JACK "
+                      "server they carry nothing (a dummy or unconnected server); connect a source to them, or "
+                      "record a JACK client with --source device:NAME (`capstan devices` lists them)";
+    if (device->sampleRate() != config.sampleRate && arguments.getOptional("sample-rate"))
         std::fprintf(stderr, "capstan: note: the device runs at %d Hz, not the %d Hz asked: recording at %d Hz\n",
                      device->sampleRate(), config.sampleRate, device->sampleRate());
-    if (device->numChannels() != config.numChannels)
+    if (device->numChannels() != config.numChannels && asked)
         std::fprintf(stderr, "capstan: note: the device has %d input channel(s): recording %d\n", device->numChannels(),
                      device->numChannels());
     config.sampleRate = device->sampleRate();
@@ -220,6 +156,7 @@ int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, co
     std::optional<InterruptGuard> interruptGuard;
     interruptGuard.emplace();
     const bool live = stderrIsTerminal();
+    RecordReport report(live, silenceHint, config.outputs.front().sidecar != SidecarMode::never);
     const auto begin = std::chrono::steady_clock::now();
     std::string failure;
     try
@@ -260,8 +197,8 @@ int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, co
                           std::to_string(int(stallSeconds)) + " s";
                 break;
             }
-            if (live && recorder.state() == Recorder::State::recording)
-                printLive(recorder.stats());
+            if (recorder.state() == Recorder::State::recording)
+                report.update(recorder.stats());
         }
     }
     catch (...)
@@ -275,10 +212,9 @@ int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, co
     const double stopSeconds = stopTimed(recorder);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     interruptGuard.reset();
-    if (live)
-        std::fputc('\n', stderr);
+    report.endLive();
     printLiveVideo(liveVideo.get());
-    const int result = finishRecording(arguments, recorder, wall, stopSeconds);
+    const int result = report.finish(arguments, recorder, wall, stopSeconds);
     if (!failure.empty())
         throw Error(failure + "; the recording up to that point is finalized");
     return result;
@@ -296,9 +232,16 @@ int record(const std::vector<std::string>& args)
                       "a network URL its scheme (rtmp://: flv with aac; srt://, udp://: mpegts)");
     for (int i = 2; i <= maxOutputs; ++i)
         parser.positional("OUTPUT" + std::to_string(i), "another output, written at the same time", false);
-    parser.option("source", "SRC", "tone | noise | file:PATH | device[:NAME] (default tone)")
-        .number("sample-rate", "N", "samples per second (default 48000)", {NumberKind::integer, 1000, 768000})
-        .number("channels", "N", "channel count (default 2)", {NumberKind::integer, 1, 64})
+    parser
+        .option("source", "SRC",
+                "device[:NAME] | tone | noise | file:PATH (default: the default audio input; `capstan devices` "
+                "lists them; the test signals only when named)")
+        .number("sample-rate", "N",
+                "samples per second (default: the source's own: the device's rate, the file's rate; 48000 for "
+                "tone and noise)",
+                {NumberKind::integer, 1000, 768000})
+        .number("channels", "N", "channel count (default: the source's own; 2 for tone and noise)",
+                {NumberKind::integer, 1, 64})
         .number("block-frames", "N", "frames per callback, as an audio device would deliver them (default 512)",
                 {NumberKind::integer, 1, 65536})
         .number("duration", "S",
@@ -321,6 +264,13 @@ int record(const std::vector<std::string>& args)
         .option("encoder", "E",
                 "audio encoder for the outputs in order (repeat: first for OUTPUT, next for OUTPUT2, ...)", true)
         .option("stats-json", "PATH", "write the final stats (and the files written) as JSON")
+        .option("sidecar", "WHEN",
+                "auto | always | never: the NAME.EXT.drops.json beside each file, auto when something happened (a "
+                "drop, a repair, a signal warning, an error) (default auto)")
+        .number("silence-warning", "S",
+                "warn after S seconds of digital silence or of a constant value; the recording goes on "
+                "(default 5; 0: off)",
+                {NumberKind::real, 0.1, 86400, true})
         .option("stream-option", "KEY=VALUE",
                 "option for the network outputs' muxer and protocol, e.g. rtmp_live=live, latency=200000 (srt)", true)
         .number("reconnect-attempts", "N",
@@ -362,6 +312,13 @@ int record(const std::vector<std::string>& args)
     config.preRollSeconds = arguments.getNumber("pre-roll").value_or(0.0);
     config.splitSeconds = arguments.getNumber("split-seconds").value_or(0.0);
     config.splitBytes = int64_t(arguments.getNumber("split-bytes").value_or(0));
+    config.signalWarningSeconds = arguments.getNumber("silence-warning").value_or(5.0);
+    const std::string sidecarText = arguments.get("sidecar", "auto");
+    if (sidecarText != "auto" && sidecarText != "always" && sidecarText != "never")
+        throw UsageError("--sidecar '" + sidecarText + "' is not one of auto, always, never");
+    const SidecarMode sidecar = sidecarText == "always"  ? SidecarMode::always
+                                : sidecarText == "never" ? SidecarMode::never
+                                                         : SidecarMode::whenNeeded;
     const auto pacing = [&]
     {
         try
@@ -395,6 +352,10 @@ int record(const std::vector<std::string>& args)
     for (size_t i = 0; i < paths.size(); ++i)
     {
         OutputSpec output{.path = paths[i], .encoder = i < encoders.size() ? encoders[i] : std::string()};
+        output.sidecar = sidecar;
+        // Lossless by default where the container takes it, as the app's MKV does (FFmpeg's default is Vorbis).
+        if (output.encoder.empty() && isMatroskaPath(paths[i]))
+            output.encoder = "flac";
         if (NetworkUrl::isNetwork(paths[i]))
         {
             anyNetwork = true;
@@ -419,8 +380,14 @@ int record(const std::vector<std::string>& args)
                                  "and there is none");
     configureVisualize(arguments, config);
 
-    // The source: a test signal or file through CallbackDriver, or a device through JUCE (capstan_devices).
-    const std::string source = arguments.get("source", "tone");
+    // The source: the default input device unless one is named (as arecord does); a test signal or file through
+    // CallbackDriver, or a device through JUCE (capstan_devices).
+    const auto askedSource = arguments.getOptional("source");
+    const std::string source = askedSource.value_or("device");
+    if (!askedSource && pacing != CallbackDriver::Pacing::realtime)
+        throw UsageError("--pace " + arguments.get("pace") +
+                         ": the default source is the audio input, which runs at its own clock; --pace applies to "
+                         "--source tone|noise|file:PATH");
     TestSignal::Spec signalSpec{.sampleRate = config.sampleRate, .numChannels = config.numChannels};
     if (source == "tone" || source == "noise")
         signalSpec.kind = TestSignal::parseKind(source);
@@ -428,6 +395,7 @@ int record(const std::vector<std::string>& args)
     {
         signalSpec.kind = TestSignal::Kind::file;
         signalSpec.filePath = source.substr(5);
+        keepFileFormat(arguments, signalSpec, config);
     }
     else if (source == "device" || source.rfind("device:", 0) == 0)
     {
@@ -436,8 +404,11 @@ int record(const std::vector<std::string>& args)
             throw UsageError("--pace: a device source runs at the device's own clock; only realtime applies");
         const TakeFiles takeFiles(config, {});
         printNotes(takeFiles);
-        return recordFromDevice(arguments, config, source, blockFrames);
+        return recordFromDevice(arguments, config, source, blockFrames, askedSource.has_value());
 #else
+        if (!askedSource)
+            throw Error("this build has no audio device support (capstan_devices, JUCE), the default source: choose "
+                        "--source tone|noise|file:PATH");
         throw Error("--source " + source +
                     ": this build has no audio device support (capstan_devices, JUCE); use "
                     "--source tone|noise|file:PATH");
@@ -505,6 +476,7 @@ int record(const std::vector<std::string>& args)
     std::optional<InterruptGuard> interruptGuard;
     interruptGuard.emplace();
     const bool live = stderrIsTerminal();
+    RecordReport report(live, {}, config.outputs.front().sidecar != SidecarMode::never);
     const auto begin = std::chrono::steady_clock::now();
 
     std::atomic<bool> audioDone{false};
@@ -530,8 +502,8 @@ int record(const std::vector<std::string>& args)
     while (!audioDone.load())
     {
         std::this_thread::sleep_for(std::chrono::milliseconds(live ? 250 : 50));
-        if (live && recorder.state() == Recorder::State::recording)
-            printLive(recorder.stats());
+        if (recorder.state() == Recorder::State::recording)
+            report.update(recorder.stats());
     }
     audioThread.join();
     if (liveVideo)
@@ -539,13 +511,12 @@ int record(const std::vector<std::string>& args)
     const double stopSeconds = stopTimed(recorder);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     interruptGuard.reset();
-    if (live)
-        std::fputc('\n', stderr);
+    report.endLive();
     if (audioError)
         std::rethrow_exception(audioError);
 
     printLiveVideo(liveVideo.get());
-    return finishRecording(arguments, recorder, wall, stopSeconds);
+    return report.finish(arguments, recorder, wall, stopSeconds);
 }
 
 /** The library's advice names AudioStreamConfig's fields; say what `record` can do instead. */

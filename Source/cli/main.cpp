@@ -3,6 +3,7 @@
 #include "ArgumentParser.h"
 #include "CommandSupport.h"
 #include "DemoCommand.h"
+#include "DevicesCommand.h"
 #include "EncodeCommand.h"
 #include "EncodersCommand.h"
 #include "InterruptGuard.h"
@@ -38,6 +39,7 @@ const Command commands[] = {
     {"demo", "write the StreamWriter tutorial's examples into a folder and check them", capstan::cli::runDemoCommand},
     {"visualize", "draw audio as a spectrum video with the audio track (mp4)", capstan::cli::runVisualizeCommand},
     {"record", "record a source in real time into one or more outputs at once", capstan::cli::runRecordCommand},
+    {"devices", "list the audio inputs (ALSA, JACK): channels, rates, the default", capstan::cli::runDevicesCommand},
     {"study", "run a measured study, e.g. `study slicing` (AAC slice artifacts)", capstan::cli::runStudyCommand},
 };
 

@@ -16,6 +16,7 @@
 #include <functional>
 #include <optional>
 #include <spawn.h>
+#include <sstream>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -136,6 +137,19 @@ private:
     std::string problem;
 };
 
+/** jack_metro: an 880 Hz click at amplitude 0.5, twice a second, on the port metro:120_bpm; null (and a WARN) when
+    it does not start. */
+std::unique_ptr<ChildProcess> startMetro(DummyJackServer& jack, const test::TestDir& dir)
+{
+    auto metro =
+        std::make_unique<ChildProcess>(std::vector<std::string>{"jack_metro", "-b", "120", "-f", "880", "-A", "0.5"},
+                                       dir.file("metro.out"), dir.file("metro.err"));
+    if (metro->started() && jack.waitForPort("metro:120_bpm", 10.0))
+        return metro;
+    WARN("SKIPPED: jack_metro did not start: " << metro->startError() << metro->err());
+    return nullptr;
+}
+
 float peak(const std::vector<float>& samples)
 {
     float result = 0;
@@ -165,7 +179,74 @@ TEST_CASE("capstan record --source device:NAME without that device: one line nam
     CHECK_FALSE(fs::exists(out));
 }
 
-TEST_CASE("capstan record --source device records a dummy JACK server through ALSA's jack PCM",
+TEST_CASE("capstan record without --source: no input device is one line naming `capstan devices` and the choices",
+          "[realtime][cli][device]")
+{
+    test::TestDir dir;
+    JackEnvironment noServer("capstan-none-" + std::to_string(getpid()));
+    // A machine with a sound card would record from it: this case is about a machine without one.
+    const auto devices = run({CAPSTAN_CLI_PATH, "devices"}, dir, "devices", 30.0);
+    REQUIRE(devices.exitCode == 0);
+    if (devices.out.find(" ch ") != std::string::npos)
+    {
+        WARN("SKIPPED: this machine has an audio input: " << devices.out);
+        return;
+    }
+    const auto out = dir.file("take.flac");
+    const auto result = run({CAPSTAN_CLI_PATH, "record", out.string(), "--duration", "1"}, dir, "record", 30.0);
+    INFO(result.out << result.err);
+    CHECK(result.exitCode == 1);
+    CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+    CHECK_THAT(result.err, Catch::StartsWith("capstan: error: no audio input to record from (the default source): "));
+    CHECK_THAT(result.err,
+               Catch::Contains("`capstan devices`") && Catch::Contains("--source tone|noise|file:PATH|device:NAME"));
+    CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("capstan devices: ALSA's devices marked by kind, JACK's clients, or why there are none",
+          "[realtime][cli][device]")
+{
+    test::TestDir dir;
+    {
+        JackEnvironment noServer("capstan-none-" + std::to_string(getpid()));
+        const auto none = run({CAPSTAN_CLI_PATH, "devices"}, dir, "devices-none", 30.0);
+        INFO(none.out << none.err);
+        CHECK(none.exitCode == 0);
+        CHECK(none.err.empty()); // libjack's chatter is silenced
+        CHECK_THAT(none.out, Catch::Contains("JACK inputs: none (no JACK server running)\n"));
+    }
+    DummyJackServer jack(dir);
+    if (!jack.isUp())
+    {
+        WARN("SKIPPED: no dummy JACK server: " << jack.whyNot());
+        return;
+    }
+    const auto metro = startMetro(jack, dir);
+    if (!metro)
+        return;
+    const auto listed = run({CAPSTAN_CLI_PATH, "devices"}, dir, "devices", 30.0);
+    INFO(listed.out << listed.err);
+    REQUIRE(listed.exitCode == 0);
+    // ALSA's jack PCM (libasound2-plugins) is a bridge that opens with the server's 2 capture ports at its rate.
+    CHECK_THAT(listed.out, Catch::Contains("bridge  2 ch  48000 Hz      'JACK Audio Connection Kit'  (ALSA 'jack', "));
+#if CAPSTAN_DEVICES_HAVE_JACK
+    CHECK_THAT(listed.out, Catch::Contains("JACK inputs:\n  * client  2 ch  48000 Hz      'system'\n") &&
+                               Catch::Contains("    client  1 ch  48000 Hz      'metro'\n"));
+#endif
+    // Every ALSA resampler or mixer plugin shown is marked as one.
+    std::istringstream lines(listed.out);
+    int plugins = 0;
+    for (std::string line; std::getline(lines, line);)
+        if (line.find("Rate Converter") != std::string::npos || line.find("upmix") != std::string::npos)
+        {
+            CHECK_THAT(line, Catch::StartsWith("    plugin "));
+            ++plugins;
+        }
+    CHECK(plugins >= 1);
+}
+
+TEST_CASE("capstan record (the default source) records a dummy JACK server through ALSA's jack PCM, and says the "
+          "silence is silence",
           "[realtime][cli][device]")
 {
     test::TestDir dir;
@@ -177,12 +258,19 @@ TEST_CASE("capstan record --source device records a dummy JACK server through AL
     }
     const auto out = dir.file("out.wav");
     const auto json = dir.file("stats.json");
-    const auto result = run({CAPSTAN_CLI_PATH, "record", out.string(), "--source", "device", "--duration", "2",
-                             "--stats-json", json.string()},
-                            dir, "record", 30.0);
+    const auto result =
+        run({CAPSTAN_CLI_PATH, "record", out.string(), "--duration", "2", "--stats-json", json.string()}, dir, "record",
+            30.0);
     INFO(result.out << result.err);
     REQUIRE(result.exitCode == 0);
-    CHECK_THAT(result.err, Catch::Contains("capstan: recording from ") && Catch::Contains("48000 Hz"));
+    CHECK_THAT(result.err, Catch::Contains("capstan: recording from ALSA 'JACK Audio Connection Kit': 48000 Hz") &&
+                               Catch::Contains("(the default input; `capstan devices` lists the others)"));
+    // The dummy server's capture ports are digital silence: shorter than the 5 s threshold, but silent from start
+    // to end, so the summary says so, and why.
+    CHECK_THAT(result.out, Catch::Contains("warning: no signal: 2.0 s of digital silence from 0:00:00") &&
+                               Catch::Contains("ALSA's 'jack' device, which records JACK's system:capture ports"));
+    CHECK_THAT(test::readFileText(dir.file("out.wav.drops.json")),
+               Catch::Contains("\"text\":\"no signal: 2.0 s of digital silence from 0:00:00\""));
     CHECK_THAT(result.out, Catch::Contains("recorded 2.000 s (96000 frames"));
 
     const auto stream = test::probeStream(out);
@@ -211,14 +299,9 @@ TEST_CASE("capstan record --source device:metro records jack_metro's clicks thro
         WARN("SKIPPED: no dummy JACK server: " << jack.whyNot());
         return;
     }
-    // jack_metro: an 880 Hz click at amplitude 0.5, twice a second, on the port metro:120_bpm.
-    ChildProcess metro({"jack_metro", "-b", "120", "-f", "880", "-A", "0.5"}, dir.file("metro.out"),
-                       dir.file("metro.err"));
-    if (!metro.started() || !jack.waitForPort("metro:120_bpm", 10.0))
-    {
-        WARN("SKIPPED: jack_metro did not start: " << metro.startError() << metro.err());
+    const auto metro = startMetro(jack, dir);
+    if (!metro)
         return;
-    }
 
     SECTION("for a given duration: exact length, the clicks in it, no drops")
     {
@@ -244,7 +327,11 @@ TEST_CASE("capstan record --source device:metro records jack_metro's clicks thro
             }
         CHECK(clicks >= 3);
         CHECK(clicks <= 5);
-        CHECK_THAT(test::readFileText(json), Catch::Contains("\"droppedFrames\":0,"));
+        CHECK_THAT(test::readFileText(json),
+                   Catch::Contains("\"droppedFrames\":0,") && Catch::Contains("\"silenceWarnings\":0,"));
+        // The level the summary gives is the file's: jack_metro's 0.5 is -6.0 dBFS.
+        CHECK_THAT(result.out, Catch::Contains("level: peak -6.0 dBFS, 0 sample(s) at full scale"));
+        CHECK_THAT(result.out, !Catch::Contains("no signal"));
     }
 
     SECTION("until Ctrl-C: SIGINT stops it cleanly and the file holds what was recorded")

@@ -150,6 +150,8 @@ TEST_CASE("the sidecar follows the recording, so a killed one does not claim zer
     config.sampleRate = rate;
     config.numChannels = 2;
     config.outputs.push_back({.path = dir.file("take.flac").string()});
+    // Asked for from the start (by default a sidecar appears only once something happened: SignalTests.cpp).
+    config.outputs.back().sidecar = SidecarMode::always;
     Recorder recorder(config);
     recorder.arm();
     recorder.start();

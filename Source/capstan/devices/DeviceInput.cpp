@@ -1,4 +1,5 @@
 #include "DeviceInput.h"
+#include "DeviceList.h"
 #include "JackMessages.h"
 
 #include <capstan/media/Error.h>
@@ -152,11 +153,19 @@ DeviceInput::DeviceInput(const Request& request) : impl(std::make_unique<Impl>()
             {
                 if (!exact)
                     break;
+                // ALSA's plugins (resamplers, upmix...) only convert another device: never picked unasked.
+                const bool alsa = type->getTypeName() == "ALSA";
+                const auto usable = [&](const juce::String& name)
+                {
+                    return !isUnpaced(name) &&
+                           !(alsa && DeviceList::alsaKind(DeviceList::alsaNameOf(name.toStdString())) ==
+                                         DeviceList::Kind::plugin);
+                };
                 const int defaultIndex = type->getDefaultDeviceIndex(true);
-                if (juce::isPositiveAndBelow(defaultIndex, names.size()) && !isUnpaced(names[defaultIndex]))
+                if (juce::isPositiveAndBelow(defaultIndex, names.size()) && usable(names[defaultIndex]))
                     candidates.emplace_back(type, names[defaultIndex]);
                 for (int i = 0; i < names.size(); ++i)
-                    if (i != defaultIndex && !isUnpaced(names[i]))
+                    if (i != defaultIndex && usable(names[i]))
                         candidates.emplace_back(type, names[i]);
             }
             else

@@ -10,7 +10,8 @@ namespace capstan
 {
 
 EncoderThread::EncoderThread(EncoderContext& context)
-    : ctx(context), numChannels(context.config->numChannels), sampleRate(context.config->sampleRate)
+    : ctx(context), numChannels(context.config->numChannels), sampleRate(context.config->sampleRate),
+      monitor(numChannels, sampleRate, context.config->signalWarningSeconds, context.stats->signal)
 {
     preRollCapacity = int64_t(ctx.config->preRollSeconds * sampleRate + 0.5);
     ring.assign(size_t(preRollCapacity * numChannels), 0.0f);
@@ -19,6 +20,8 @@ EncoderThread::EncoderThread(EncoderContext& context)
     // Per-output state in the stats (network outputs report connected/retrying/failed and what was not sent).
     for (size_t i = 0; i < ctx.outputs->size() && i < size_t(RecorderStats::maxOutputs); ++i)
         (*ctx.outputs)[i]->attachCounters(ctx.stats->output(int(i)));
+    for (auto& output : *ctx.outputs)
+        output->setSignalMonitor(&monitor);
 }
 
 EncoderThread::~EncoderThread()
@@ -200,9 +203,13 @@ void EncoderThread::writeTimeline(const float* const* planes, int64_t numFrames,
 {
     if (numFrames <= 0)
         return;
+    monitor.process(silence ? nullptr : planes, numFrames); // the silence written for drops is silence too
     for (auto& output : *ctx.outputs)
         if (!output->failed())
             output->writeAudio(planes, numFrames, silence);
+    if (monitor.takeWarningChange())
+        for (auto& output : *ctx.outputs)
+            output->noteSignalWarning();
     nextPos += numFrames;
     auto& stats = *ctx.stats;
     stats.framesWritten.store(nextPos - origin, std::memory_order_relaxed);
@@ -326,6 +333,10 @@ void EncoderThread::finish()
         if (finalPosition > nextPos)
             writeSilence(finalPosition - nextPos); // dropped at the very end
         processVideo(true);
+        monitor.finish(); // a take silent from start to end is said to be, however short
+        if (monitor.takeWarningChange())
+            for (auto& output : *ctx.outputs)
+                output->noteSignalWarning();
         for (auto& output : *ctx.outputs)
             output->close();
         publishErrors();

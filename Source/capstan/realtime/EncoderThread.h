@@ -5,6 +5,7 @@
 #include "RecorderConfig.h"
 #include "RecorderStats.h"
 #include "SegmentedOutput.h"
+#include "SignalMonitor.h"
 #include "VideoFrameSlot.h"
 
 #include <readerwriterqueue/readerwriterqueue.h>
@@ -75,8 +76,9 @@ private:
     std::vector<DropInterval> ringDrops; ///< absolute clock positions of zeros in the ring
 
     bool begun = false;
-    int64_t origin = 0;  ///< audio clock of the recording's first sample (pre-roll included)
-    int64_t nextPos = 0; ///< audio clock of the next sample to write
+    int64_t origin = 0;    ///< audio clock of the recording's first sample (pre-roll included)
+    int64_t nextPos = 0;   ///< audio clock of the next sample to write
+    SignalMonitor monitor; ///< what goes into the files: levels, clipping, silence
     std::vector<bool> errorReported;
     std::vector<const float*> planeScratch;
     std::chrono::steady_clock::time_point lastFlush, lastDiskCheck;

@@ -90,6 +90,9 @@ void validate(const RecorderConfig& c)
         if (c.video.queueFrames < 1 || c.video.queueFrames > 1024)
             fail("video queueFrames " + std::to_string(c.video.queueFrames) + " is out of range (accepted: 1..1024)");
     }
+    if (!(c.signalWarningSeconds == 0.0 || (c.signalWarningSeconds >= 0.1 && c.signalWarningSeconds <= 86400.0)))
+        fail("signalWarningSeconds " + std::to_string(c.signalWarningSeconds) +
+             " is out of range (accepted: 0 for off, or 0.1..86400)");
     if (c.pollInterval.count() <= 0 || c.pollInterval.count() > 100000)
         fail("pollInterval must be between 1 us and 100 ms");
 }

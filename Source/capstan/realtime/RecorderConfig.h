@@ -11,6 +11,14 @@
 namespace capstan
 {
 
+/** When an output writes "<file>.drops.json" beside each file (never for URLs). */
+enum class SidecarMode
+{
+    whenNeeded, ///< once something happened: a drop, a repair, a signal warning, an error (then kept up to date)
+    always,     ///< from the moment the file opens
+    never
+};
+
 /** One destination the Recorder writes to at the same time as the others (e.g. a FLAC master and an MP3 copy).
     Each output is its own StreamWriter on the encoder thread. */
 struct OutputSpec
@@ -21,9 +29,9 @@ struct OutputSpec
     std::string encoderFormat; ///< sample format fed to the encoder, e.g. "s16"; default: the writer's choice
     Options encoderOptions;    ///< private encoder options
     CodecConfig codecConfig;
-    Options muxerOptions;     ///< extra options for the muxer and protocol (StreamWriter::open)
-    bool withVideo = false;   ///< also carries the Recorder's video stream (needs RecorderConfig::video)
-    bool writeSidecar = true; ///< writes "<file>.drops.json" beside each file (ignored for URLs)
+    Options muxerOptions;   ///< extra options for the muxer and protocol (StreamWriter::open)
+    bool withVideo = false; ///< also carries the Recorder's video stream (needs RecorderConfig::video)
+    SidecarMode sidecar = SidecarMode::whenNeeded; ///< the "<file>.drops.json" beside each file
     /** MP4/MOV: record a fragmented file (playable after a crash) and remux it to an ordinary, seekable MP4 after
         a clean stop. Ignored for other formats. */
     bool crashSafe = true;
@@ -99,6 +107,9 @@ struct RecorderConfig
     std::chrono::microseconds pollInterval{1000};
     /** Flushes every output this often so that a killed process leaves a file playable up to about this point. */
     std::chrono::milliseconds flushInterval{250};
+    /** Warns (stats, sidecars; the recording goes on) after this long of digital silence or of a constant value in
+        what is written. 0: off. */
+    double signalWarningSeconds = 5.0;
 };
 
 } // namespace capstan

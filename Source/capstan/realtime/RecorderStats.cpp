@@ -159,10 +159,44 @@ RecorderStats::Snapshot RecorderStats::snapshot() const
         if (o.firstRepairSeconds >= 0 && (s.firstRepairSeconds < 0 || o.firstRepairSeconds < s.firstRepairSeconds))
             s.firstRepairSeconds = o.firstRepairSeconds;
     }
+    const auto level = signal.snapshot();
+    s.peaks = level.peaks;
+    s.maxPeak = level.maxPeak;
+    s.fullScaleSamples = level.fullScaleSamples;
+    s.silenceWarnings = level.silenceWarnings;
+    s.silentSeconds = level.silentSeconds;
+    s.signalWarning = level.current.describe(s.sampleRate);
+    s.lastSignalWarning = level.last.describe(s.sampleRate);
     const int64_t lag = std::max<int64_t>(0, s.framesPushed - clockConsumed.load(std::memory_order_relaxed));
     s.encoderLagSeconds = s.sampleRate > 0 ? double(lag) / s.sampleRate : 0.0;
     return s;
 }
+
+double RecorderStats::Snapshot::peakDbfs() const
+{
+    float loudest = 0;
+    for (const float p : peaks)
+        loudest = std::max(loudest, p);
+    return toDbfs(loudest);
+}
+
+namespace
+{
+/** A level in dBFS for JSON, which has no -inf: null for silence. */
+std::string dbfsJson(float peak)
+{
+    if (!(peak > 0))
+        return "null";
+    char text[32];
+    std::snprintf(text, sizeof(text), "%.2f", toDbfs(peak));
+    return text;
+}
+
+std::string optionalText(const std::string& text)
+{
+    return text.empty() ? std::string("null") : jsonQuote(text);
+}
+} // namespace
 
 std::string RecorderStats::Snapshot::toJson() const
 {
@@ -196,7 +230,23 @@ std::string RecorderStats::Snapshot::toJson() const
         outputsJson += outputs[i].toJson(sampleRate);
     }
     outputsJson += "]";
-    return numbers + std::string("\"drops\":") + dropsJson + ",\"outputs\":" + outputsJson +
+    std::string peaksJson = "[", peaksDbfsJson = "[";
+    for (size_t i = 0; i < peaks.size(); ++i)
+    {
+        char value[32];
+        std::snprintf(value, sizeof(value), "%s%.6g", i ? "," : "", double(peaks[i]));
+        peaksJson += value;
+        peaksDbfsJson += (i ? "," : "") + dbfsJson(peaks[i]);
+    }
+    char signalNumbers[256];
+    std::snprintf(signalNumbers, sizeof(signalNumbers),
+                  "\"maxPeak\":%.6g,\"fullScaleSamples\":%lld,\"silenceWarnings\":%lld,\"silentSeconds\":%.3f,",
+                  double(maxPeak), (long long)fullScaleSamples, (long long)silenceWarnings, silentSeconds);
+    const std::string signalJson = "\"peaks\":" + peaksJson + "],\"peaksDbfs\":" + peaksDbfsJson + "]," +
+                                   signalNumbers + "\"maxPeakDbfs\":" + dbfsJson(maxPeak) +
+                                   ",\"signalWarning\":" + optionalText(signalWarning) +
+                                   ",\"lastSignalWarning\":" + optionalText(lastSignalWarning) + ",";
+    return numbers + signalJson + std::string("\"drops\":") + dropsJson + ",\"outputs\":" + outputsJson +
            ",\"error\":" + (firstError.empty() ? std::string("null") : jsonQuote(firstError)) + "}";
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "SignalStats.h"
+
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -127,6 +129,17 @@ public:
         int64_t clippedSamples = 0;
         double firstRepairSeconds = -1;
         std::vector<OutputCounters::Snapshot> outputs; ///< one per output, in configuration order
+        // What is written, measured on the encoder thread (SignalMonitor). Not the repairs above: a sample at full
+        // scale is kept as it is; these count what the listener hears as clipping.
+        std::vector<float> peaks;      ///< per channel, linear, over the last 0.1-0.2 s written (a meter)
+        float maxPeak = 0;             ///< the loudest sample written so far, any channel (linear)
+        int64_t fullScaleSamples = 0;  ///< samples at or beyond full scale (|x| >= 1.0)
+        int64_t silenceWarnings = 0;   ///< runs of digital silence or a constant value that reached the threshold
+        double silentSeconds = 0;      ///< the current run of silence or constant value (0: the signal moves)
+        std::string signalWarning;     ///< the warning while it holds, e.g. "no signal: 5.0 s of digital silence
+                                       ///< from 0:00:03"; empty once the signal moves again
+        std::string lastSignalWarning; ///< the latest warning with its final length, kept after the signal returns
+        double peakDbfs() const;       ///< the loudest channel of `peaks` in dBFS, -inf for silence
 
         double secondsPushed() const { return sampleRate > 0 ? double(framesPushed) / sampleRate : 0.0; }
         /** One line of JSON with every field. */
@@ -155,6 +168,7 @@ public:
     std::atomic<int64_t> segments{0};
     std::atomic<int64_t> videoFramesWritten{0};
     std::atomic<int64_t> videoFramesDropped{0};
+    SignalStats signal; ///< written by the encoder thread's SignalMonitor
 
     /** Encoder thread: appends a drop interval (write-once slots, published by the count). */
     void addDrop(DropInterval interval) noexcept;

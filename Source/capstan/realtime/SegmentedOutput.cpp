@@ -35,11 +35,12 @@ std::string intervalsJson(const std::vector<Interval>& intervals, int sampleRate
     for (size_t i = 0; i < intervals.size(); ++i)
     {
         const auto& d = intervals[i];
-        char seconds[96];
-        std::snprintf(seconds, sizeof(seconds), ",\"seconds\":%.6f,\"durationSeconds\":%.6f",
-                      double(d.position) / sampleRate, double(d.numFrames) / sampleRate);
-        json += (i ? "," : "") + std::string("{\"frame\":") + std::to_string(d.position) +
-                ",\"frames\":" + std::to_string(d.numFrames) + seconds + "}";
+        char text[160];
+        std::snprintf(text, sizeof(text),
+                      "%s{\"frame\":%lld,\"frames\":%lld,\"seconds\":%.6f,\"durationSeconds\":%.6f}", i ? "," : "",
+                      (long long)d.position, (long long)d.numFrames, double(d.position) / sampleRate,
+                      double(d.numFrames) / sampleRate);
+        json += text;
     }
     return json;
 }
@@ -458,10 +459,39 @@ void SegmentedOutput::fail(const std::string& message)
         closeSegment(false);
 }
 
+void SegmentedOutput::noteSignalWarning()
+{
+    if (current && !failed())
+        writeSidecar(*current, false);
+}
+
+std::vector<SignalRun> SegmentedOutput::signalRuns(const Segment& segment) const
+{
+    std::vector<SignalRun> runs;
+    if (signal == nullptr)
+        return runs;
+    const int64_t begin = segment.startFrame, end = segment.startFrame + segment.numFrames;
+    for (const auto& run : signal->warnedRuns())
+    {
+        const int64_t first = std::max(run.position, begin), last = std::min(run.position + run.numFrames, end);
+        if (last > first)
+            runs.push_back({first - begin, last - first, run.silence, run.value});
+    }
+    return runs;
+}
+
+bool SegmentedOutput::sidecarNeeded(const Segment& segment) const
+{
+    return !segment.drops.empty() || segment.repairs.total() > 0 || !errorMessage.empty() ||
+           !signalRuns(segment).empty();
+}
+
 void SegmentedOutput::writeSidecar(const Segment& segment, bool complete) const
 {
-    if (!spec.writeSidecar || isUrl || !counters->destinationExists.load(std::memory_order_relaxed))
+    if (spec.sidecar == SidecarMode::never || isUrl || !counters->destinationExists.load(std::memory_order_relaxed))
         return;
+    if (spec.sidecar == SidecarMode::whenNeeded && !sidecarNeeded(segment))
+        return; // nothing happened: no file to look at
     std::string json = "{\"file\":" + jsonQuote(segment.path) + ",\"sampleRate\":" + std::to_string(sampleRate) +
                        ",\"channels\":" + std::to_string(numChannels) +
                        ",\"timelineStartFrame\":" + std::to_string(segment.startFrame) +
@@ -473,7 +503,33 @@ void SegmentedOutput::writeSidecar(const Segment& segment, bool complete) const
             ",\"clippedSamples\":" + std::to_string(r.clippedSamples) +
             ",\"intervalCount\":" + std::to_string(r.intervalCount) + ",\"intervals\":[";
     json += intervalsJson(r.intervals, sampleRate);
-    json += "]},\"error\":" + (errorMessage.empty() ? std::string("null") : jsonQuote(errorMessage)) + "}\n";
+    json += "]}";
+    if (signal != nullptr)
+    {
+        // Levels of the recording up to this point; the warnings that fall in this file, relative to it.
+        char levels[128];
+        std::snprintf(levels, sizeof(levels), ",\"signal\":{\"maxPeak\":%.6g,\"fullScaleSamples\":%lld,\"warnings\":[",
+                      double(signal->maxPeak()), (long long)signal->fullScaleSamples());
+        json += levels;
+        const auto runs = signalRuns(segment);
+        for (size_t i = 0; i < runs.size(); ++i)
+        {
+            char run[160];
+            std::snprintf(run, sizeof(run),
+                          "{\"frame\":%lld,\"frames\":%lld,\"seconds\":%.6f,\"durationSeconds\":%.6f,\"silence\":%s,"
+                          "\"value\":%.6g,\"text\":",
+                          (long long)runs[i].position, (long long)runs[i].numFrames,
+                          double(runs[i].position) / sampleRate, double(runs[i].numFrames) / sampleRate,
+                          runs[i].silence ? "true" : "false", double(runs[i].value));
+            if (i > 0)
+                json += ',';
+            json += run;
+            json += jsonQuote(runs[i].describe(sampleRate));
+            json += '}';
+        }
+        json += "]}";
+    }
+    json += ",\"error\":" + (errorMessage.empty() ? std::string("null") : jsonQuote(errorMessage)) + "}\n";
 
     // Written beside the file via a temporary and a rename, so a crash never leaves a half-written sidecar.
     const std::string path = segment.path + ".drops.json";

@@ -3,6 +3,7 @@
 #include "NetworkOutput.h"
 #include "RecorderConfig.h"
 #include "RecorderStats.h"
+#include "SignalMonitor.h"
 
 #include <capstan/media/StreamWriter.h>
 
@@ -52,6 +53,11 @@ public:
     /** Finalizes the last segment (trailer, sidecar, seekable MP4 remux). Safe to call twice. */
     void close();
 
+    /** The encoder thread's measurements, whose warnings go into the sidecars; before open(). */
+    void setSignalMonitor(const SignalMonitor* monitor) { signal = monitor; }
+    /** Encoder thread: a signal warning began or ended: the sidecar says so now (a killed process keeps it). */
+    void noteSignalWarning();
+
     /** Where this output reports its state (RecorderStats::output(i)); before open(). Default: counters of its own. */
     void attachCounters(OutputCounters& counters);
     const OutputCounters& outputCounters() const { return *counters; }
@@ -85,6 +91,10 @@ private:
     void openSegment();
     void closeSegment(bool clean);
     void writeSidecar(const Segment& segment, bool complete) const;
+    /** The warned signal runs inside the segment, relative to it. */
+    std::vector<SignalRun> signalRuns(const Segment& segment) const;
+    /** With SidecarMode::whenNeeded: something happened in the segment (a drop, a repair, a warning, an error). */
+    bool sidecarNeeded(const Segment& segment) const;
     /** The drops as container chapters, between "recorded" ones. */
     std::vector<Chapter> dropChapters(const Segment& segment) const;
     void fail(const std::string& message);
@@ -116,6 +126,7 @@ private:
     std::vector<float> zeros;
     OutputCounters ownCounters;
     OutputCounters* counters = &ownCounters;
+    const SignalMonitor* signal = nullptr;
     std::unique_ptr<NetworkOutput> network; ///< URLs (rtmp://, srt://, udp://...): their own thread
 };
 

@@ -605,6 +605,14 @@ struct TakeRecorder::Impl
         status.encoderLagSeconds = figures->encoderLagSeconds;
         status.bytesWritten = figures->bytesWritten;
         status.secondsUntilDiskFull = figures->secondsUntilDiskFull;
+        status.peaks = figures->peaks;
+        status.peakDbfs = figures->peakDbfs();
+        status.maxPeak = figures->maxPeak;
+        status.fullScaleSamples = figures->fullScaleSamples;
+        status.silenceWarnings = figures->silenceWarnings;
+        status.silentSeconds = figures->silentSeconds;
+        status.signalWarning = figures->signalWarning;
+        status.lastSignalWarning = figures->lastSignalWarning;
         // A write error during the take (disk full, a failed extra output) shows at once, not only at its end.
         if (figures == &live && live.writeErrors > 0 && status.lastError.empty())
             status.lastError = "write error: " + live.firstError;

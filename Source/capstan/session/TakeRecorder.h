@@ -3,6 +3,7 @@
 #include "TakeSettings.h"
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -90,6 +91,16 @@ public:
             very block, with its full pre-roll (once the recorder has been armed for that long). Settings changes
             reach the audio thread at its next process() call. */
         bool nextTakeReady = false;
+        /** What the take's files receive, measured on the encoder thread (RecorderStats; zero when idle). A meter
+            reads `peaks`; a clip light `fullScaleSamples`; a banner `signalWarning` (empty while the signal moves). */
+        std::vector<float> peaks; ///< per channel, linear, over the last 0.1-0.2 s written
+        double peakDbfs = -std::numeric_limits<double>::infinity(); ///< the loudest of `peaks` in dBFS
+        float maxPeak = 0;                                          ///< the loudest sample of the take so far (linear)
+        int64_t fullScaleSamples = 0;                               ///< samples at or beyond full scale (|x| >= 1.0)
+        int64_t silenceWarnings = 0;   ///< runs of digital silence or a constant value that reached the threshold
+        double silentSeconds = 0;      ///< the current run of silence or constant value
+        std::string signalWarning;     ///< e.g. "no signal: 5.0 s of digital silence from 0:00:03"; empty when fine
+        std::string lastSignalWarning; ///< the latest warning of the take, kept after the signal returns
     };
 
     TakeRecorder();
