@@ -326,12 +326,16 @@ void CaptureEditor::updateStatus()
 {
     const auto status = capture.getStatus();
     const bool requested = capture.isRecordRequested();
-    stateLabel.setText(stateText(status, requested), juce::dontSendNotification);
+    // Digital silence or a constant signal in the take (a muted or unrouted track) is said beside the state; the
+    // take goes on.
+    const bool noSignal = !status.signalWarning.empty() && status.state == TakeRecorder::State::recording;
+    stateLabel.setText(stateText(status, requested) + (noSignal ? "  NO SIGNAL" : ""), juce::dontSendNotification);
     const bool failed = status.state == TakeRecorder::State::failed;
-    stateLabel.setColour(juce::Label::textColourId, status.state == TakeRecorder::State::recording ? recordRed
-                                                    : failed ? juce::Colours::orange
-                                                             : juce::Colours::white);
-    stateLabel.setTooltip(juce::String(status.lastError));
+    stateLabel.setColour(juce::Label::textColourId, failed || noSignal ? juce::Colours::orange
+                                                    : status.state == TakeRecorder::State::recording
+                                                        ? recordRed
+                                                        : juce::Colours::white);
+    stateLabel.setTooltip(noSignal ? juce::String(status.signalWarning) : juce::String(status.lastError));
 
     float peaks[CaptureProcessor::maxChannels] = {};
     const int channels = capture.getNumRecordedChannels();

@@ -320,10 +320,16 @@ void MainComponent::timerCallback()
                           : juce::String()));
     if (wanted && status.state == TakeRecorder::State::idle)
         problems.add("Cannot record: no audio input is running. Choose one in Audio settings...");
-    // Warnings (the signal monitor's, once it is wired here) go after the failures: orange when nothing failed.
-    const bool warningsOnly = problems.isEmpty() && warning.isNotEmpty();
+    // Warnings go after the failures, orange when nothing failed. The signal monitor's (digital silence or a
+    // constant signal in what is written, e.g. a muted or unconnected input) never stops the take.
+    juce::StringArray warnings;
+    if (!status.signalWarning.empty())
+        warnings.add("NO SIGNAL? " + juce::String(status.signalWarning));
     if (warning.isNotEmpty())
-        problems.add(warning);
+        warnings.add(warning);
+    const bool warningsOnly = problems.isEmpty() && !warnings.isEmpty();
+    if (!warnings.isEmpty())
+        problems.add(warnings.joinIntoString("  |  "));
     const auto bannerText = problems.joinIntoString("  |  ");
     banner.setColour(juce::Label::backgroundColourId,
                      warningsOnly ? juce::Colour(0xffd35400) : juce::Colour(0xffc0392b));

@@ -475,3 +475,35 @@ TEST_CASE("TakeRecorder: settings changed during a take apply to the next take",
     CHECK(compareSamples(decodeAudio<float>(status.lastFiles[0]), driver.expected[1], 2) == "identical");
     recorder.release();
 }
+
+TEST_CASE("TakeRecorder: a silent input raises the signal warning in the status, and the take goes on", "[session]")
+{
+    // What the app's banner and the plugin's state label show: a muted or unrouted track records digital silence.
+    TestDir dir;
+    TakeRecorder recorder;
+    recorder.setSettings(settingsIn(dir));
+    recorder.prepare(48000, 2, 512);
+    std::vector<float> zeros(512, 0.0f);
+    const float* channels[] = {zeros.data(), zeros.data()};
+    std::string warning;
+    for (int block = 0; block < 7 * 48000 / 512; ++block)
+    {
+        recorder.process(channels, 2, 512, true);
+        if (block % 64 == 0)
+        {
+            std::this_thread::sleep_for(2ms); // let the encoder thread keep up, as a real device's clock would
+            if (warning.empty())
+                warning = recorder.status().signalWarning;
+        }
+    }
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (warning.empty() && std::chrono::steady_clock::now() < deadline)
+    {
+        std::this_thread::sleep_for(10ms);
+        warning = recorder.status().signalWarning;
+    }
+    CHECK(recorder.status().state == State::recording);
+    CHECK_THAT(warning, Catch::Contains("digital silence"));
+    CHECK(recorder.status().silenceWarnings >= 1);
+    recorder.release();
+}
