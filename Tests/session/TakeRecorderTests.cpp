@@ -250,7 +250,7 @@ TEST_CASE("TakeRecorder: process() neither allocates nor locks while recording, 
 {
     if (!RealtimeTrap::isAvailable())
     {
-        WARN("the allocation trap is compiled out (ThreadSanitizer)");
+        WARN("the allocation trap is compiled out under sanitizers (they own malloc)");
         return;
     }
     TestDir dir;
