@@ -82,6 +82,20 @@ TEST_CASE("encode: the first Ctrl-C finishes an MP4, M4A or WebM that plays", "[
     checkInterruptedEncode("ctrl-c.webm", SIGINT, "SIGINT");
 }
 
+TEST_CASE("encode: the first Ctrl-C finishes every other container with its index or header too",
+          "[adversarial][signals]")
+{
+    // Each container keeps something for its end: WAV/CAF sizes, FLAC's STREAMINFO, MP3's Xing frame, Matroska's
+    // cues and duration, MOV's moov, Ogg's last page. A finished file states a duration that ffprobe reads.
+    REQUIRE(test::haveFfmpegTools());
+    for (const char* name : {"ctrl-c.mkv", "ctrl-c.mka", "ctrl-c.mov", "ctrl-c.ogg", "ctrl-c.opus", "ctrl-c.flac",
+                             "ctrl-c.wav", "ctrl-c.caf", "ctrl-c.mp3", "ctrl-c.ts"})
+    {
+        INFO(name);
+        checkInterruptedEncode(name, SIGINT, "SIGINT");
+    }
+}
+
 TEST_CASE("encode: SIGTERM and SIGHUP finish the output like Ctrl-C", "[adversarial][signals]")
 {
     REQUIRE(test::haveFfmpegTools());
