@@ -327,6 +327,7 @@ int encode(const ParsedArguments& a, const EncodeRequest& r)
         config.channelLayout = info.channelLayout;
         config.format = audioFormatFor(info);
         config.encoder = a.get("encoder", rtmp ? "aac" : "");
+        config.bitsPerSample = info.bitsPerSample; // a 24-bit WAV stays a 24-bit WAV
         config.encoderFormat = a.get("encoder-format");
         config.encoderSampleRate = int(r.encoderSampleRate.value_or(0));
         config.encoderNumChannels = int(r.encoderChannels.value_or(0));

@@ -66,6 +66,25 @@ TEST_CASE("capstan encode: wav to flac is bit-exact", "[cli]")
     CHECK(decodeAudioBytes(flac, "s16le") == decodeAudioBytes(wav, "s16le"));
 }
 
+TEST_CASE("capstan encode: a 24-bit WAV or FLAC becomes a 24-bit WAV with the same samples", "[cli]")
+{
+    // FFmpeg decodes 24-bit audio into 32-bit samples; the file written keeps the source's 24 bits, not 32.
+    REQUIRE(haveFfmpegTools());
+    TestDir dir;
+    const auto source = dir.file("in24.wav");
+    runFfmpeg({"-f", "lavfi", "-i", "anoisesrc=r=48000:d=1:a=0.5", "-ac", "2", "-c:a", "pcm_s24le", source.string()});
+    const auto flac = dir.file("in24.flac");
+    runFfmpeg({"-i", source.string(), "-c:a", "flac", flac.string()});
+    for (const auto& input : {source, flac})
+    {
+        INFO(input.filename());
+        const auto output = dir.file("out-" + input.extension().string().substr(1) + ".wav");
+        requireSuccess(runCapstan({"encode", input.string(), output.string()}));
+        CHECK(probeStream(output, "a:0").text("codec_name") == "pcm_s24le");
+        CHECK(decodeAudioBytes(output, "s32le") == decodeAudioBytes(source, "s32le"));
+    }
+}
+
 TEST_CASE("capstan encode: lossy audio decodes to the input's rate, channels and length", "[cli]")
 {
     REQUIRE(haveFfmpegTools());

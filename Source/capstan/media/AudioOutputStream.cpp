@@ -174,11 +174,21 @@ void AudioOutputStream::configure(AVFormatContext* format, const std::string& de
     const AVCodec* codec = Encoder::find(config.encoder, AVMEDIA_TYPE_AUDIO, format->oformat, destination);
     if (config.encoder.empty() && isPcm(codec->id))
     {
-        // A container whose default is PCM (wav, aiff, caf...) stores the caller's samples without loss.
+        // A container whose default is PCM (wav, aiff, caf...) stores the caller's samples without loss, in 24 bits
+        // when that is all they hold (a 24-bit source decoded into s32), else in their own width.
         const AVCodecID lossless = losslessPcmFor(converterInputFormat, codec->id);
-        if (const AVCodec* pcm = avcodec_find_encoder(lossless);
-            pcm && avformat_query_codec(format->oformat, lossless, FF_COMPLIANCE_NORMAL) == 1)
-            codec = pcm;
+        std::vector<AVCodecID> candidates;
+        if (config.bitsPerSample == 24 && !filter &&
+            av_get_packed_sample_fmt(converterInputFormat) == AV_SAMPLE_FMT_S32)
+            candidates.push_back(lossless == AV_CODEC_ID_PCM_S32BE ? AV_CODEC_ID_PCM_S24BE : AV_CODEC_ID_PCM_S24LE);
+        candidates.push_back(lossless);
+        for (const AVCodecID id : candidates)
+            if (const AVCodec* pcm = avcodec_find_encoder(id);
+                pcm && avformat_query_codec(format->oformat, id, FF_COMPLIANCE_NORMAL) == 1)
+            {
+                codec = pcm;
+                break;
+            }
     }
     encoder = std::make_unique<Encoder>(format, codec);
     AVCodecContext* context = encoder->context();

@@ -106,6 +106,8 @@ public:
                 info.channelLayout = describeLayout(par->ch_layout);
             if (const char* name = av_get_sample_fmt_name(static_cast<AVSampleFormat>(par->format)))
                 info.sampleFormat = name;
+            // 24-bit PCM and FLAC decode into 32-bit samples: the stream says how many bits are real.
+            info.bitsPerSample = par->bits_per_raw_sample > 0 ? par->bits_per_raw_sample : 0;
         }
         else if (par->codec_type == AVMEDIA_TYPE_VIDEO)
         {

@@ -33,6 +33,7 @@ struct MediaStreamInfo
     int numChannels = 0;
     std::string channelLayout; ///< e.g. "stereo", "5.1"; empty when the source does not say which channels
     std::string sampleFormat;  ///< the decoder's native sample format, e.g. "fltp"
+    int bitsPerSample = 0;     ///< bits of real precision when the source says (24 for 24-bit audio in s32), else 0
     // video
     int width = 0;
     int height = 0;

@@ -45,6 +45,10 @@ struct AudioStreamConfig
     CodecConfig codecConfig;
     std::string filterDesc; ///< libavfilter description applied before encoding, e.g. "volume=0.5"
     Metadata metadata;
+    /** Bits of real precision in the data you write when it is less than `format` holds (24 for 24-bit audio in
+        s32 samples, as FFmpeg decodes it), 0 when all of them are. A PCM container's default codec then stores
+        that many (pcm_s24le in wav), so a 24-bit source stays a 24-bit file. */
+    int bitsPerSample = 0;
 };
 
 struct VideoStreamConfig
