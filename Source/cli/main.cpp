@@ -5,6 +5,7 @@
 #include "DemoCommand.h"
 #include "DevicesCommand.h"
 #include "EncodeCommand.h"
+#include "EncoderCommand.h"
 #include "EncodersCommand.h"
 #include "InterruptGuard.h"
 #include "MuxersCommand.h"
@@ -35,6 +36,7 @@ struct Command
 const Command commands[] = {
     {"encode", "decode any media file or URL and encode it through StreamWriter", capstan::cli::runEncodeCommand},
     {"encoders", "list the encoders this FFmpeg build offers", capstan::cli::runEncodersCommand},
+    {"encoder", "show one encoder's formats and options, e.g. `encoder libopus`", capstan::cli::runEncoderCommand},
     {"muxers", "list the output formats this FFmpeg build offers", capstan::cli::runMuxersCommand},
     {"demo", "write the StreamWriter tutorial's examples into a folder and check them", capstan::cli::runDemoCommand},
     {"visualize", "draw audio as a spectrum video with the audio track (mp4)", capstan::cli::runVisualizeCommand},

@@ -384,3 +384,20 @@ TEST_CASE("capstan demo writes and checks every example", "[cli][demo]")
     CHECK(probeStream(dir.file("f_yuv422p.mov"), "v:0").text("pix_fmt") == "yuv422p");
     CHECK(probeStream(dir.file("d_video.mp4"), "v:0", true).integer("nb_read_frames") == 90);
 }
+
+TEST_CASE("capstan encoder NAME: formats, options with defaults, ranges and named values", "[cli]")
+{
+    const auto opus = runCapstan({"encoder", "libopus"});
+    INFO(opus.out << opus.err);
+    CHECK(opus.exitCode == 0);
+    CHECK_THAT(opus.out, Catch::Contains("libopus (audio encoder)") && Catch::Contains("sample rates: 48000") &&
+                             Catch::Contains("--option KEY=VALUE") && Catch::Contains("application") &&
+                             Catch::Contains("(default audio)") && Catch::Contains("values: voip, audio, lowdelay") &&
+                             Catch::Contains("(default 0, 0..100)"));
+    const auto x264 = runCapstan({"encoder", "libx264"});
+    CHECK(x264.exitCode == 0);
+    CHECK_THAT(x264.out, Catch::Contains("pixel formats: yuv420p") && Catch::Contains("--video-option") &&
+                             Catch::Contains("preset"));
+    checkOneLineError(runCapstan({"encoder", "nosuchcodec"}), 1, "`capstan encoders` lists them");
+    checkOneLineError(runCapstan({"encoder"}), 2, "NAME");
+}
