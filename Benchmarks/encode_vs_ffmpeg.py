@@ -126,7 +126,7 @@ def command_lines(case, capstan, inputs, workdir):
     out_ffmpeg = os.path.join(workdir, f"out_ffmpeg.{case['extension']}")
     # Both: default threading (auto, as the ffmpeg CLI; `capstan encode` asks for threads=auto too), output to a
     # file in the same folder, no stdin, no progress.
-    capstan_argv = [capstan, "encode", source, out_capstan, *case["capstan"]]
+    capstan_argv = [capstan, "encode", "-y", source, out_capstan, *case["capstan"]]
     ffmpeg_argv = ["ffmpeg", *FFMPEG_QUIET, "-i", source, *case["ffmpeg"], out_ffmpeg]
     return capstan_argv, ffmpeg_argv, out_capstan, out_ffmpeg
 
