@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <string_view>
 
 namespace capstan::cli
 {
@@ -20,8 +21,49 @@ std::string formatNumber(double value, NumberKind kind)
                 std::snprintf(text, sizeof(text), "%.0f%s", value / scale, suffix);
                 return text;
             }
-    std::snprintf(text, sizeof(text), kind == NumberKind::real ? "%g" : "%.0f", value);
+    std::snprintf(text, sizeof(text), kind == NumberKind::real || kind == NumberKind::duration ? "%g" : "%.0f", value);
     return text;
+}
+
+/** ffmpeg's time duration syntax: [-][HH:]MM:SS[.m...] or [-]S+[.m...][s|ms|us]. */
+std::optional<double> parseDuration(std::string_view text)
+{
+    double scale = 1;
+    for (const auto& [suffix, factor] : {std::pair{"ms", 1e-3}, {"us", 1e-6}, {"s", 1.0}})
+        if (text.size() > std::string_view(suffix).size() && text.ends_with(suffix))
+        {
+            scale = factor;
+            text.remove_suffix(std::string_view(suffix).size());
+            break;
+        }
+    const bool negative = !text.empty() && text.front() == '-';
+    if (negative)
+        text.remove_prefix(1);
+    double seconds = 0;
+    int fields = 0;
+    while (true)
+    {
+        const auto colon = text.find(':');
+        const std::string_view field = text.substr(0, colon);
+        double value = 0;
+        const auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), value);
+        if (field.empty() || error != std::errc() || end != field.data() + field.size() || !std::isfinite(value) ||
+            value < 0 || field.front() == '+')
+            return std::nullopt;
+        // Minutes and seconds after a colon are below 60, and only the last field may have a fraction.
+        if (fields > 0 && value >= 60)
+            return std::nullopt;
+        seconds = seconds * 60 + value;
+        ++fields;
+        if (colon == std::string_view::npos)
+            break;
+        if (value != std::floor(value) || fields == 3)
+            return std::nullopt;
+        text.remove_prefix(colon + 1);
+    }
+    if (fields > 1 && scale != 1)
+        return std::nullopt; // "1:30ms" means nothing
+    return (negative ? -seconds : seconds) * scale;
 }
 
 /** The value of `text`, or nothing when it is not a finite number of that kind. */
@@ -29,6 +71,8 @@ std::optional<double> parseNumber(const std::string& text, NumberKind kind)
 {
     if (text.empty())
         return std::nullopt;
+    if (kind == NumberKind::duration)
+        return parseDuration(text);
     const char* first = text.data();
     const char* last = text.data() + text.size();
     if (kind == NumberKind::integer)
@@ -143,9 +187,9 @@ ArgumentParser& ArgumentParser::flag(const std::string& name, const std::string&
 }
 
 ArgumentParser& ArgumentParser::number(const std::string& name, const std::string& valueName, const std::string& help,
-                                       NumberRange range)
+                                       NumberRange range, const std::string& shortName)
 {
-    options.push_back({name, valueName, help, true, false, false, {}, range});
+    options.push_back({name, valueName, help, true, false, false, shortName, range});
     return *this;
 }
 
@@ -199,23 +243,27 @@ ParsedArguments ArgumentParser::parse(const std::vector<std::string>& args) cons
             parsed.help = true;
             return parsed; // help wins over everything else on the line
         }
+        std::string name;
+        std::optional<std::string> inlineValue;
+        const Spec* spec = nullptr;
         if (arg.rfind("--", 0) != 0)
         {
-            const Spec* alias = findShort(arg.substr(1));
-            if (alias == nullptr)
+            // A short alias (-y, -t 10) stands for its long option; negative numbers are values, never options.
+            spec = findShort(arg.substr(1));
+            if (spec == nullptr)
                 throw UsageError("unknown option '" + arg + "' for " + command + " (see " + command + " --help)");
-            parsed.values[alias->name].emplace_back();
-            continue;
+            name = spec->name;
         }
-
-        std::string name = arg.substr(2);
-        std::optional<std::string> inlineValue;
-        if (const auto equals = name.find('='); equals != std::string::npos)
+        else
         {
-            inlineValue = name.substr(equals + 1);
-            name.resize(equals);
+            name = arg.substr(2);
+            if (const auto equals = name.find('='); equals != std::string::npos)
+            {
+                inlineValue = name.substr(equals + 1);
+                name.resize(equals);
+            }
+            spec = findOption(name);
         }
-        const Spec* spec = findOption(name);
         if (spec == nullptr)
             throw UsageError("unknown option '--" + name + "' for " + command + " (see " + command + " --help)");
 
@@ -244,7 +292,9 @@ ParsedArguments ArgumentParser::parse(const std::vector<std::string>& args) cons
                 throw UsageError("--" + name + " takes " +
                                  (range.kind == NumberKind::integer ? "an integer"
                                   : range.kind == NumberKind::real  ? "a number"
-                                                                    : "bits per second (e.g. 192000, 192k, 1.5M)") +
+                                  : range.kind == NumberKind::duration
+                                      ? "a time (seconds, e.g. 90, 1.5, 500ms, 1:30 or 01:02:03.25)"
+                                      : "bits per second (e.g. 192000, 192k, 1.5M)") +
                                  " in " + range.describe() + ", got '" + value + "'");
             parsed.numbers[name] = *number;
         }

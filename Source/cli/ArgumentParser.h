@@ -22,7 +22,8 @@ enum class NumberKind
 {
     integer, ///< decimal digits, optional sign
     real,    ///< a finite decimal number (nan, inf and overflowing ones are refused)
-    bitRate  ///< bits per second: an integer, or a number with a k, M or G suffix ("192k", "1.5M")
+    bitRate, ///< bits per second: an integer, or a number with a k, M or G suffix ("192k", "1.5M")
+    duration ///< seconds, as ffmpeg writes them: "90", "1.5", "500ms", "1:30", "01:02:03.25"
 };
 
 /** The accepted values of a numeric option; `zeroMeansOff` also accepts 0 below `minimum` (e.g. "no split"). */
@@ -79,7 +80,7 @@ public:
                            bool repeatable = false);
     /** A numeric option: --help shows `range`, and parse() refuses a value outside it (never clamps). */
     ArgumentParser& number(const std::string& name, const std::string& valueName, const std::string& help,
-                           NumberRange range);
+                           NumberRange range, const std::string& shortName = {});
     /** Free text shown after the option list (examples, notes). */
     ArgumentParser& epilog(const std::string& text);
 

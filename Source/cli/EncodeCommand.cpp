@@ -2,23 +2,28 @@
 
 #include "ArgumentParser.h"
 #include "CommandSupport.h"
+#include "EncodeChoices.h"
+#include "EncodeCopy.h"
 #include "InterruptGuard.h"
 #include "OutputFile.h"
+#include "ProgressLine.h"
+#include "StreamSelection.h"
 
 #include <capstan/media/MediaReader.h>
 #include <capstan/media/NetworkUrl.h>
 #include <capstan/media/StreamWriter.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <thread>
 
 extern "C"
 {
-#include <libavdevice/avdevice.h>
-#include <libavformat/avformat.h>
-#include <libavutil/pixdesc.h>
+#include <libavutil/error.h>
 }
 
 namespace capstan::cli
@@ -46,8 +51,17 @@ ArgumentParser makeParser()
         .option("input-format", "F", "force the input demuxer, e.g. nut")
         .number("chunk-frames", "N", "audio samples per channel per write (default 4096)",
                 {NumberKind::integer, 1, 1 << 20})
+        // what part of the input
+        .number("ss", "POS", "start at POS (seconds or [HH:]MM:SS[.f]); audio is cut on the exact sample",
+                {NumberKind::duration, 0, 1e9})
+        .number("to", "POS", "stop at POS of the input (exclusive)", {NumberKind::duration, 0, 1e9})
+        .number("duration", "D", "encode at most D (seconds or [HH:]MM:SS[.f]) from --ss",
+                {NumberKind::duration, 0, 1e9}, "t");
+    addStreamSelectionOptions(parser)
         // audio stream
-        .option("encoder", "E", "audio encoder, e.g. flac, libmp3lame, aac, libopus (default: the muxer's)")
+        .option("encoder", "E",
+                "audio encoder, e.g. flac, libmp3lame, aac, libopus (default: the muxer's); 'copy' remuxes the "
+                "packets without re-encoding (and copies the video too unless --no-video)")
         .option("encoder-format", "F", "audio sample format fed to the encoder, e.g. s16, fltp")
         .number("encoder-sample-rate", "N", "resample the audio to N Hz (libswresample)",
                 {NumberKind::integer, 1000, 768000})
@@ -61,7 +75,7 @@ ArgumentParser makeParser()
         .option("filter", "DESC", "libavfilter graph applied to the audio before encoding, e.g. volume=0.5")
         .flag("no-audio", "leave the audio out")
         // video stream
-        .option("video-encoder", "E", "video encoder, e.g. libx264, png, ffv1 (default: the muxer's)")
+        .option("video-encoder", "E", "video encoder, e.g. libx264, png, ffv1 (default: the muxer's); 'copy' remuxes")
         .option("video-encoder-format", "F", "pixel format fed to the video encoder, e.g. yuv420p, yuv422p")
         .option("video-frame-rate", "R", "convert the video to this frame rate, e.g. 30 or 30000/1001")
         .option("video-size", "WxH", "scale the video to W x H (libswscale)")
@@ -73,6 +87,7 @@ ArgumentParser makeParser()
         .option("video-filter", "DESC", "libavfilter graph applied to the video before encoding, e.g. hflip")
         .flag("no-video", "leave the video out");
     addOverwriteFlags(parser);
+    ProgressLine::addFlags(parser);
     addVerboseFlag(parser);
     parser.epilog(
         "Which option goes where: --encoder, --encoder-*, --bit-rate, --compression-level, --qscale, --option and\n"
@@ -80,57 +95,26 @@ ArgumentParser makeParser()
         "stream; --format-option goes to the muxer and the protocol. Every KEY must be known to what it is given\n"
         "to: an unknown one is an error, never ignored. Encoders use FFmpeg's automatic thread count unless a\n"
         "threads=N option says otherwise (as the ffmpeg CLI does).\n"
-        "A stream the output format cannot carry (video into wav, audio into png) is left out.\n"
+        "A stream the output format cannot carry (video into wav, audio into png) is left out. Channels the audio\n"
+        "encoder cannot take are remixed (5.1 into mp3: stereo); the summary line says so, as it says every\n"
+        "resampling. --ss/--to/-t cut audio on the exact sample and video on frames (with copy: on packets,\n"
+        "video from the key frame before --ss). --map 0:a:1 or --audio-stream 1 picks the second audio stream.\n"
         "An existing OUTPUT is replaced only with -y; OUTPUT may never be INPUT. After a failure the partial OUTPUT\n"
         "is removed (one that existed before is left, and the error says so). Ctrl-C, SIGTERM or SIGHUP finish\n"
         "OUTPUT cleanly (it plays up to there); a second one aborts.\n"
-        "Progress is shown on stderr when it is a terminal. Exit codes: 0 success, 1 failure, 2 usage error.\n\n"
+        "Progress (position, speed, ETA, fps) is shown on stderr when it is a terminal (--stats, --no-stats); a\n"
+        "summary of what was chosen ends every encode. Exit codes: 0 success, 1 failure, 2 usage error.\n\n"
         "examples:\n"
         "  capstan encode take.wav take.mp3 --encoder libmp3lame --bit-rate 192000\n"
         "  capstan encode clip.mkv clip.mp4 --video-encoder libx264 --video-option preset=veryfast\n"
         "  capstan encode take.wav - --format flac > take.flac\n"
+        "  capstan encode concert.mkv song3.mka --ss 12:30 -t 4:05 --encoder copy   # cut, no re-encoding\n"
+        "  capstan encode film.mkv commentary.mp3 --map 0:a:1                     # the second audio stream\n"
         "  capstan encode show.mp4 rtmp://live.example.com/app/KEY --realtime   # flv: aac + libx264 by default\n"
         "  capstan encode take.wav 'srt://host:9000?latency=200000'               # mpegts\n"
         "  capstan encode take.wav hls/stream.m3u8 --format-option hls_time=2\n"
         "  capstan encode take.wav default --format alsa                         # play it");
     return parser;
-}
-
-/** Keeps the decoder's own sample format: StreamWriter takes all twelve FFmpeg basic formats. */
-SampleFormat audioFormatFor(const MediaStreamInfo& info)
-{
-    for (int i = 0; i <= static_cast<int>(SampleFormat::dblp); ++i)
-        if (toString(static_cast<SampleFormat>(i)) == info.sampleFormat)
-            return static_cast<SampleFormat>(i);
-    return SampleFormat::flt;
-}
-
-/** The decoder's pixel format when StreamWriter takes it; otherwise the closest lossless-enough one. */
-PixelFormat pixelFormatFor(const MediaStreamInfo& info)
-{
-    const AVPixelFormat native = av_get_pix_fmt(info.pixelFormat.c_str());
-    if (auto ours = fromAVPixelFormat(native))
-        return *ours;
-    const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(native);
-    if (desc == nullptr)
-        return PixelFormat::yuv420p;
-    if (desc->flags & AV_PIX_FMT_FLAG_ALPHA)
-        return PixelFormat::rgba;
-    if (desc->flags & AV_PIX_FMT_FLAG_RGB)
-        return PixelFormat::rgb24;
-    if (desc->nb_components == 1)
-        return PixelFormat::gray8;
-    return PixelFormat::yuv444p;
-}
-
-/** Adds threads=auto unless the user chose, so capstan encodes with the same threading as the ffmpeg CLI. */
-Options withAutoThreads(Options options)
-{
-    for (const auto& [key, value] : options)
-        if (key == "threads")
-            return options;
-    options.emplace_back("threads", "auto");
-    return options;
 }
 
 std::pair<int, int> parseSize(const std::string& text)
@@ -164,70 +148,6 @@ CodecConfig codecConfigFrom(const ParsedArguments& a, bool video)
     return config;
 }
 
-/** The library names AudioStreamConfig's fields; a user of the CLI knows its options. */
-std::string withOptionNames(std::string message)
-{
-    static const std::pair<const char*, const char*> names[] = {{"encoderNumChannels", "--encoder-channels"},
-                                                                {"encoderSampleRate", "--encoder-sample-rate"},
-                                                                {"encoderFormat", "--encoder-format"},
-                                                                {"encoderOptions", "--option"},
-                                                                {"filterDesc", "--filter"},
-                                                                {"encoderFrameRate", "--video-frame-rate"},
-                                                                {"encoderWidth", "--video-size"},
-                                                                {"encoderHeight", "--video-size"},
-                                                                {"chunkFrames", "--chunk-frames"}};
-    for (const auto& [field, option] : names)
-        for (size_t at = message.find(field); at != std::string::npos; at = message.find(field, at))
-            message.replace(at, std::string_view(field).size(), option);
-    return message;
-}
-
-/** Which kinds of stream the muxer for this destination can carry (both when it cannot be told). */
-std::pair<bool, bool> muxerTakes(const std::string& output, const std::string& format)
-{
-    avdevice_register_all(); // device outputs (alsa, pulse...) are formats too; StreamWriter registers them later
-    const AVOutputFormat* muxer =
-        av_guess_format(format.empty() ? nullptr : format.c_str(), output == "-" ? nullptr : output.c_str(), nullptr);
-    if (muxer == nullptr)
-        return {true, true};
-    // Muxers without a default codec of a kind (wav: no video; image2: no audio) cannot carry it.
-    return {muxer->audio_codec != AV_CODEC_ID_NONE, muxer->video_codec != AV_CODEC_ID_NONE};
-}
-
-class Progress
-{
-public:
-    Progress(std::optional<double> totalIn) : total(totalIn), enabled(stderrIsTerminal()) {}
-
-    void update(double seconds, bool force = false)
-    {
-        if (!enabled)
-            return;
-        const auto now = std::chrono::steady_clock::now();
-        if (!force && now - lastPrint < std::chrono::milliseconds(250))
-            return;
-        lastPrint = now;
-        if (total && *total > 0)
-            std::fprintf(stderr, "\rcapstan: encoded %.1f s of %.1f s (%3.0f%%)", seconds, *total,
-                         std::min(100.0, 100.0 * seconds / *total));
-        else
-            std::fprintf(stderr, "\rcapstan: encoded %.1f s", seconds);
-        std::fflush(stderr);
-    }
-
-    void finish(double seconds, int64_t bytes, const std::string& output)
-    {
-        if (!enabled)
-            return;
-        update(seconds, true);
-        std::fprintf(stderr, "\ncapstan: wrote %s to %s\n", formatBytes(bytes).c_str(), output.c_str());
-    }
-
-private:
-    std::optional<double> total;
-    bool enabled;
-    std::chrono::steady_clock::time_point lastPrint{};
-};
 /** Everything the command line asks for, checked before anything opens. */
 struct EncodeRequest
 {
@@ -238,6 +158,8 @@ struct EncodeRequest
     std::optional<double> encoderSampleRate, encoderChannels;
     std::optional<std::pair<int, int>> videoSize;
     Rational videoRate;
+    double start = 0;          ///< --ss, seconds from the input's start
+    std::optional<double> end; ///< --to, or --ss + -t
 };
 
 EncodeRequest requestFrom(const ParsedArguments& a)
@@ -258,6 +180,21 @@ EncodeRequest requestFrom(const ParsedArguments& a)
     r.encoderChannels = a.getNumber("encoder-channels");
     if (auto text = a.getOptional("video-size"))
         r.videoSize = parseSize(*text);
+    r.start = a.getNumber("ss").value_or(0.0);
+    if (a.has("to") && a.has("duration"))
+        throw UsageError("--to and -t/--duration both say where to stop: give one");
+    if (const auto to = a.getNumber("to"))
+    {
+        if (*to <= r.start)
+            throw UsageError("--to must be after --ss: nothing would be encoded");
+        r.end = *to;
+    }
+    if (const auto duration = a.getNumber("duration"))
+    {
+        if (*duration <= 0)
+            throw UsageError("-t/--duration must be positive: nothing would be encoded");
+        r.end = r.start + *duration;
+    }
     if (auto text = a.getOptional("video-frame-rate"))
     {
         try
@@ -275,17 +212,29 @@ EncodeRequest requestFrom(const ParsedArguments& a)
     return r;
 }
 
+/** The part of a decoded chunk between two sample positions, as StreamWriter takes it. */
+AudioData slice(const AudioChunk& chunk, std::vector<const void*>& planes, int64_t from, int64_t count)
+{
+    planes = chunk.planePointers();
+    const size_t step = size_t(bytesPerSample(chunk.format)) * (isPlanar(chunk.format) ? 1 : size_t(chunk.numChannels));
+    for (auto& plane : planes)
+        plane = static_cast<const uint8_t*>(plane) + size_t(from) * step;
+    return AudioData{chunk.format, planes.data(), int(planes.size()), count};
+}
+
 int encode(const ParsedArguments& a, const EncodeRequest& r)
 {
     MediaReader reader(r.input == "-" ? "pipe:0" : r.input, a.get("input-format"));
     const auto [muxerAudio, muxerVideo] = muxerTakes(r.output, r.format);
-    const int audioIndex = a.has("no-audio") || !muxerAudio ? -1 : reader.bestAudioStream();
-    const int videoIndex = a.has("no-video") || !muxerVideo ? -1 : reader.bestVideoStream();
+    const bool takesAudio = !a.has("no-audio") && muxerAudio, takesVideo = !a.has("no-video") && muxerVideo;
+    const StreamSelection selection = selectStreams(a, reader.streams(), reader.bestAudioStream(),
+                                                    reader.bestVideoStream(), takesAudio, takesVideo, r.input);
+    const int audioIndex = selection.audio, videoIndex = selection.video;
     if (audioIndex < 0 && videoIndex < 0)
         throw Error("nothing to encode: '" + r.input + "' has no " +
-                    (a.has("no-audio") || !muxerAudio   ? "video"
-                     : a.has("no-video") || !muxerVideo ? "audio"
-                                                        : "audio or video") +
+                    (!takesAudio   ? "video"
+                     : !takesVideo ? "audio"
+                                   : "audio or video") +
                     " stream that the output can take");
 
     // Options for a stream that will not be written would be silently ignored: say so instead.
@@ -296,20 +245,21 @@ int encode(const ParsedArguments& a, const EncodeRequest& r)
                 throw UsageError("--" + name + " configures the " + kind + " stream, but no " + kind + " is encoded (" +
                                  why + ")");
     };
+    const auto whyNot = [&](bool takes, const char* kind)
+    {
+        return a.has(std::string("no-") + kind) ? "--no-" + std::string(kind)
+               : !takes                         ? "the output format takes no " + std::string(kind)
+               : a.has("map")                   ? "--map names no " + std::string(kind) + " stream"
+                                                : "'" + r.input + "' has no " + kind + " stream";
+    };
     if (audioIndex < 0)
         rejectUnused({"encoder", "encoder-format", "encoder-sample-rate", "encoder-channels", "bit-rate",
                       "compression-level", "qscale", "option", "filter"},
-                     "audio",
-                     a.has("no-audio") ? "--no-audio"
-                     : !muxerAudio     ? "the output format takes no audio"
-                                       : "'" + r.input + "' has no audio stream");
+                     "audio", whyNot(takesAudio, "audio"));
     if (videoIndex < 0)
         rejectUnused({"video-encoder", "video-encoder-format", "video-frame-rate", "video-size", "video-bit-rate",
                       "gop", "max-b-frames", "video-option", "video-filter"},
-                     "video",
-                     a.has("no-video") ? "--no-video"
-                     : !muxerVideo     ? "the output format takes no video"
-                                       : "'" + r.input + "' has no video stream");
+                     "video", whyNot(takesVideo, "video"));
 
     StreamWriter writer(r.output, r.format);
     writer.setMetadata(r.metadata);
@@ -330,7 +280,11 @@ int encode(const ParsedArguments& a, const EncodeRequest& r)
         config.bitsPerSample = info.bitsPerSample; // a 24-bit WAV stays a 24-bit WAV
         config.encoderFormat = a.get("encoder-format");
         config.encoderSampleRate = int(r.encoderSampleRate.value_or(0));
-        config.encoderNumChannels = int(r.encoderChannels.value_or(0));
+        // Channels the encoder cannot take are remixed (5.1 into mp3: stereo), and the summary says so.
+        config.encoderNumChannels =
+            r.encoderChannels
+                ? int(*r.encoderChannels)
+                : fittingChannelCount(config.encoder, r.output, writer.formatName(), info.numChannels).value_or(0);
         config.encoderOptions = withAutoThreads(r.audioOptions);
         config.codecConfig = r.audioCodec;
         config.filterDesc = a.get("filter");
@@ -361,7 +315,7 @@ int encode(const ParsedArguments& a, const EncodeRequest& r)
     }
     writer.open(r.formatOptions);
 
-    Progress progress(reader.duration());
+    ProgressLine progress(a, cutLength(reader.duration(), r.start, r.end));
     // --realtime: hold each write back until the wall clock reaches its media time.
     const bool realtime = a.has("realtime");
     const auto wallStart = std::chrono::steady_clock::now();
@@ -370,54 +324,70 @@ int encode(const ParsedArguments& a, const EncodeRequest& r)
         if (realtime)
             std::this_thread::sleep_until(wallStart + std::chrono::microseconds(int64_t(mediaSeconds * 1e6)));
     };
+    const double endSeconds = r.end.value_or(std::numeric_limits<double>::infinity());
     double lastVideoPts = -std::numeric_limits<double>::infinity();
     VideoFrame frame; // reused: its buffer goes back to the reader for the next frame
-    double base = 0.0;
-    double position = 0.0;
+    int64_t framesWritten = 0;
+    double base = 0.0;     // the input's start: both streams begin at the earliest of their first timestamps
+    double position = 0.0; // output seconds written
 
-    // Every frame goes in with its own time so that variable frame rates and gaps survive.
+    // Every frame goes in with its own time so that variable frame rates and gaps survive; the cut moves it.
     const auto writeFrame = [&](const VideoFrame& frame)
     {
-        const double pts = frame.pts - base;
-        if (pts <= lastVideoPts || pts < 0.0)
-            return; // a repeated or pre-start timestamp: the encoder needs strictly increasing ones
+        // Seconds from time bases carry rounding (30 * (1/30.) may be 0.99999...): a microsecond of slack.
+        constexpr double slack = 1e-6;
+        const double pts = std::max(0.0, frame.pts - base - r.start);
+        if (pts <= lastVideoPts || frame.pts - base < r.start - slack || frame.pts - base >= endSeconds - slack)
+            return; // before the cut, after it, or a repeated timestamp (the encoder needs increasing ones)
         lastVideoPts = pts;
         writer.writeVideoChunk(videoStream, frame.data, std::span<const double>(&pts, 1));
+        ++framesWritten;
         position = std::max(position, pts);
     };
+    const auto frames = [&] { return videoStream >= 0 ? framesWritten : int64_t(-1); };
 
     if (audioStream >= 0)
     {
         AudioChunk chunk; // reused: the reader refills its buffers
+        std::vector<const void*> planes;
         bool more = reader.readAudio(r.chunkFrames, chunk);
-        // Both streams start at the earliest of their first timestamps; the later one keeps its offset.
         const std::optional<double> firstVideo = videoStream >= 0 ? reader.peekVideoPts() : std::nullopt;
         if (more)
             base = firstVideo ? std::min(chunk.pts, *firstVideo) : chunk.pts;
         else if (firstVideo)
             base = *firstVideo;
+        // The cut in samples: sample-exact, whatever the chunking.
+        const int rate = more ? chunk.sampleRate : 1;
+        const int64_t cutStart = std::llround(r.start * rate);
+        const int64_t cutEnd = r.end ? std::llround(*r.end * rate) : std::numeric_limits<int64_t>::max();
+        int64_t cursor = more ? std::llround((chunk.pts - base) * rate) : 0;
         bool first = true;
         for (; more && !InterruptGuard::interrupted(); more = reader.readAudio(r.chunkFrames, chunk))
         {
-            const auto planes = chunk.planePointers();
-            const AudioData data{chunk.format, planes.data(), int(planes.size()), chunk.numFrames};
-            std::optional<double> pts;
-            if (first && chunk.pts - base > 0.0)
-                pts = chunk.pts - base;
-            first = false;
-            writer.writeAudioChunk(audioStream, data, pts);
-            const double end = chunk.pts - base + double(chunk.numFrames) / chunk.sampleRate;
-            position = std::max(position, end);
+            const int64_t chunkStart = cursor, chunkEnd = cursor + chunk.numFrames;
+            cursor = chunkEnd;
+            const int64_t from = std::max(chunkStart, cutStart), to = std::min(chunkEnd, cutEnd);
+            if (to > from)
+            {
+                std::optional<double> pts; // audio that starts after the cut (or after the video) keeps its offset
+                if (first && from > cutStart)
+                    pts = double(from - cutStart) / rate;
+                first = false;
+                writer.writeAudioChunk(audioStream, slice(chunk, planes, from - chunkStart, to - from), pts);
+                position = std::max(position, double(to - cutStart) / rate);
+            }
             if (videoStream >= 0)
                 while (auto next = reader.peekVideoPts())
                 {
-                    if (*next - base >= end)
+                    if (*next - base >= double(chunkEnd) / rate)
                         break;
                     reader.readVideoFrame(frame);
                     writeFrame(frame);
                 }
-            progress.update(position);
+            progress.update(position, frames());
             pace(position);
+            if (chunkEnd >= cutEnd)
+                break;
         }
     }
     if (videoStream >= 0)
@@ -425,15 +395,37 @@ int encode(const ParsedArguments& a, const EncodeRequest& r)
         if (audioStream < 0)
             if (auto firstVideo = reader.peekVideoPts())
                 base = *firstVideo;
-        while (!InterruptGuard::interrupted() && reader.readVideoFrame(frame))
+        while (!InterruptGuard::interrupted())
         {
+            if (const auto next = reader.peekVideoPts(); !next || *next - base >= endSeconds - 1e-6)
+                break;
+            reader.readVideoFrame(frame);
             writeFrame(frame);
-            progress.update(position);
+            progress.update(position, frames());
             pace(position);
         }
     }
     writer.close(); // also after an interrupt: the trailer (mp4 moov, webm cues) makes the file play
-    progress.finish(position, writer.bytesWritten(), r.output);
+    progress.finish(position, frames());
+    // What was chosen: always when a person watches; in scripts only when something was converted unasked (a
+    // 96 kHz source that became 48 kHz MP3, a 5.1 one that became stereo), so that no such conversion goes unsaid.
+    std::string summary;
+    bool converted = false;
+    const ConversionsAsked asked{.sampleRate = r.encoderSampleRate.has_value() || a.has("filter"),
+                                 .channels = r.encoderChannels.has_value() || a.has("filter"),
+                                 .size = r.videoSize.has_value() || a.has("video-filter"),
+                                 .frameRate = r.videoRate.isValid() || a.has("video-filter")};
+    for (const auto& [stream, index] : {std::pair{audioStream, audioIndex}, {videoStream, videoIndex}})
+        if (stream >= 0)
+            summary += "capstan:   " +
+                       describeChoice(reader.streams()[size_t(index)], writer.streamInfo(stream), asked, converted) +
+                       "\n";
+    if (progress.isShown() || converted)
+        std::fprintf(stderr, "capstan: wrote %s to %s (%.3f s)\n%s", formatBytes(writer.bytesWritten()).c_str(),
+                     r.output.c_str(), position, summary.c_str());
+    if (r.start > 0 && position == 0.0)
+        std::fprintf(stderr, "capstan: warning: --ss %.3f is at or past the end of '%s': nothing was encoded\n",
+                     r.start, r.input.c_str());
     // A cut-short input is encoded as far as it goes; say how far that was against what its header promised.
     if (const auto truncated = reader.truncation())
         std::fprintf(stderr, "capstan: warning: %s; encoded what is there\n", truncated->message.c_str());
@@ -457,6 +449,18 @@ int encode(const ParsedArguments& a, const EncodeRequest& r)
     return 0;
 }
 
+CopyRequest copyRequestFrom(const ParsedArguments& a, const EncodeRequest& r)
+{
+    return {.input = r.input,
+            .inputFormat = a.get("input-format"),
+            .output = r.output,
+            .format = r.format,
+            .start = r.start,
+            .end = r.end,
+            .formatOptions = r.formatOptions,
+            .metadata = r.metadata};
+}
+
 } // namespace
 
 int runEncodeCommand(const std::vector<std::string>& args)
@@ -477,7 +481,8 @@ int runEncodeCommand(const std::vector<std::string>& args)
         {
             try
             {
-                const int code = encode(*parsed, request);
+                const int code = wantsStreamCopy(*parsed) ? runStreamCopy(*parsed, copyRequestFrom(*parsed, request))
+                                                          : encode(*parsed, request);
                 outputFile.checkStillThere();
                 return code;
             }

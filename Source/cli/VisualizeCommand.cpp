@@ -4,6 +4,7 @@
 #include "CommandSupport.h"
 #include "InterruptGuard.h"
 #include "OutputFile.h"
+#include "ProgressLine.h"
 
 #include <capstan/media/MediaReader.h>
 #include <capstan/media/StreamWriter.h>
@@ -33,9 +34,12 @@ ArgumentParser makeParser()
                 {NumberKind::bitRate, 1000, 50e6})
         .option("video-option", "KEY=VALUE", "private option for libx264, e.g. crf=18 (default preset=veryfast)", true);
     addOverwriteFlags(parser);
+    ProgressLine::addFlags(parser);
     addVerboseFlag(parser);
     parser.epilog("An existing OUTPUT is replaced only with -y; after a failure the partial OUTPUT is removed.\n"
-                  "Ctrl-C finishes OUTPUT cleanly (it plays up to there); a second one aborts.\n\n"
+                  "Ctrl-C finishes OUTPUT cleanly (it plays up to there); a second one aborts.\n"
+                  "Progress (position, speed, ETA, fps) is shown on stderr when it is a terminal (--stats,\n"
+                  "--no-stats).\n\n"
                   "examples:\n"
                   "  capstan visualize take.wav take.mp4\n"
                   "  capstan visualize song.flac song.mp4 --fps 30000/1001 --size 640x360 --fft 4096");
@@ -97,6 +101,8 @@ int visualize(const ParsedArguments& a, const std::string& input, const std::str
 
     // Frames follow one another from pts 0, so frame i is at exactly i / fps in the video's time base.
     const auto writeFrame = [&](int64_t, std::span<const uint8_t> pixels) { writer.writeVideoChunk(video, pixels); };
+    ProgressLine progress(a, reader.duration());
+    const auto seconds = [&] { return double(visualizer.samplesPushed()) / audioInfo.sampleRate; };
     while (!InterruptGuard::interrupted())
     {
         auto chunk = reader.readAudio(4096);
@@ -106,12 +112,14 @@ int visualize(const ParsedArguments& a, const std::string& input, const std::str
         const std::span<const float> interleaved(samples, size_t(chunk->numFrames) * size_t(chunk->numChannels));
         writer.writeAudioChunk(audio, interleaved);
         visualizer.pushAudio(interleaved, writeFrame);
+        progress.update(seconds(), visualizer.framesDrawn());
     }
     visualizer.finish(writeFrame);
     writer.close();
+    progress.finish(seconds(), visualizer.framesDrawn());
 
     const double videoSeconds = double(visualizer.framesDrawn()) / picture.fps.toDouble();
-    if (stderrIsTerminal())
+    if (progress.isShown())
         std::fprintf(stderr, "capstan: wrote %lld frames (%.3f s of video) and %.3f s of audio to %s (%s)\n",
                      (long long)visualizer.framesDrawn(), videoSeconds,
                      double(visualizer.samplesPushed()) / audioInfo.sampleRate, output.c_str(),
