@@ -275,7 +275,10 @@ bool MainComponent::keyPressed(const juce::KeyPress& key)
             startRecording();
         return true;
     }
-    if (key.getTextCharacter() == 'p' || key.getTextCharacter() == 'P')
+    // P with or without Shift, by character or by key code; Ctrl/Alt/Cmd+P are someone else's.
+    const bool pKey = juce::CharacterFunctions::toUpperCase(key.getTextCharacter()) == 'P' ||
+                      juce::CharacterFunctions::toUpperCase(juce::juce_wchar(key.getKeyCode())) == 'P';
+    if (pKey && !key.getModifiers().testFlags(juce::ModifierKeys::ctrlAltCommandModifiers))
     {
         togglePause();
         return true;
