@@ -36,7 +36,7 @@ const juce::KeyPress space(juce::KeyPress::spaceKey, {}, ' '), p('p', {}, 'p'),
     shiftP('P', juce::ModifierKeys::shiftModifier, 'P');
 } // namespace
 
-TEST_CASE("keys: Space records and stops, P pauses and resumes; the take shows in the waveform and the take list")
+TEST_CASE("keys: Space records and stops, P pauses and resumes, and the take shows in the waveform and the take list")
 {
     TestDir dir;
     app::AppCore core(juce::File(juce::String(dir.file("settings").string())));

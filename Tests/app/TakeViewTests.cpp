@@ -113,7 +113,7 @@ TEST_CASE("waveform: bins hold the lowest and highest sample of all channels, ho
     CHECK(expected.back().max > 1.0f);
 }
 
-TEST_CASE("waveform: a new take starts a new picture; a late reader skips what the ring no longer holds")
+TEST_CASE("waveform: a new take starts a new picture, and a late reader skips what the ring no longer holds")
 {
     WaveformAccumulator wave;
     wave.prepare(10);
@@ -192,7 +192,7 @@ TEST_CASE("waveform: the engine draws the take's recorded samples after the chai
     CHECK(highest > 1.9f);
 }
 
-TEST_CASE("take list: durations from the files, sizes, missing files; each file read once while unchanged")
+TEST_CASE("take list: durations from the files, sizes, missing files, each file read once while unchanged")
 {
     TestDir dir;
     writeTake(dir.file("long.flac"), 1.5);
@@ -265,7 +265,7 @@ TEST_CASE("name preview: what the next take will be called, without creating any
     CHECK(other.nextPath(settings, "", now) == fixed);
 }
 
-TEST_CASE("monitoring: off, the outputs are silent; on, they carry what goes into the file")
+TEST_CASE("monitoring: silent outputs when off, what goes into the file when on")
 {
     app::PluginChain chain;
     chain.insert(std::make_unique<SampleFunctionProcessor>("half", [](float x) { return x * 0.5f; }),
