@@ -8,10 +8,15 @@
 #      compared with both decoded files;
 #   3b. a take in MP4 with the spectrum video;
 #   4. a take into a folder that cannot exist: the app must exit 1 and say why;
-#   5. no display: one line and exit 1 (not a crash); --version prints the version and creates no file.
-# Screenshots are taken from the X server with ffmpeg's x11grab (app-idle.png, app-recording.png, app-plugin.png in
-# OUTDIR); the app's own --screenshot (createComponentSnapshot) is saved beside them as *-snapshot.png. With
-# DOCS_DIR, the three x11grab pictures are copied there as well. Used as a CTest test (label app).
+#   5. no display: one line and exit 1 (not a crash); --version prints the version and creates no file;
+#   6. a hot chain: the built-in gain at +24 dB, clipping on the meters and in the waveform, levels checked;
+#   7. the silence warning: the dummy backend's "Silence" device for 7 s, the banner captured after 5 s;
+#   8. the device list: the audio settings dialog (--show audio-settings);
+#   9. the take list and the waveform: two short takes, then a third captured mid-take;
+#  10. About (--show about) with an empty HOME and a settings folder made beforehand: nothing is created or changed.
+# Screenshots are taken from the X server with ffmpeg's x11grab (app-*.png in OUTDIR); the app's own --screenshot
+# (createComponentSnapshot) is saved beside some as *-snapshot.png. With DOCS_DIR, the x11grab pictures are copied
+# there as well. Used as a CTest test (label app).
 #
 #   Scripts/app-screenshots.sh APP OUTDIR [DOCS_DIR] [PLUGIN.vst3]
 set -euo pipefail
@@ -38,7 +43,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-Xvfb "$display" -screen 0 1100x800x24 -nolisten tcp >"$outdir/xvfb.log" 2>&1 &
+Xvfb "$display" -screen 0 1280x1000x24 -nolisten tcp >"$outdir/xvfb.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
 xdpyinfo -display "$display" >/dev/null 2>&1 || { echo "app-screenshots: Xvfb did not start" >&2; exit 1; }
@@ -47,17 +52,17 @@ xdpyinfo -display "$display" >/dev/null 2>&1 || { echo "app-screenshots: Xvfb di
 export HOME="$outdir/home" DISPLAY="$display"
 mkdir -p "$HOME"
 
-# Waits for the window titled Capstan, then grabs exactly its rectangle from the X server.
-grab() { # grab PID OUTPUT.png
-    local pid=$1 shot=$2 line="" geometry x y w h
+# Waits for the window titled TITLE (default: the main window, Capstan), then grabs exactly its rectangle.
+grab() { # grab PID OUTPUT.png [TITLE]
+    local pid=$1 shot=$2 title=${3:-Capstan} line="" geometry x y w h
     # JUCE names its window through _NET_WM_NAME, which `xwininfo -name` does not match: read the window tree.
     for _ in $(seq 100); do
         kill -0 "$pid" 2>/dev/null || { echo "app-screenshots: the app exited before $shot" >&2; return 1; }
-        line=$(xwininfo -display "$display" -root -tree 2>/dev/null | grep '"Capstan": ("Capstan"' | head -1 || true)
+        line=$(xwininfo -display "$display" -root -tree 2>/dev/null | grep -F "\"$title\": (\"Capstan\"" | head -1 || true)
         [[ -n "$line" ]] && break
         sleep 0.1
     done
-    [[ -n "$line" ]] || { echo "app-screenshots: no Capstan window" >&2; return 1; }
+    [[ -n "$line" ]] || { echo "app-screenshots: no '$title' window" >&2; return 1; }
     sleep 0.5 # let it paint
     geometry=$(grep -oE '[0-9]+x[0-9]+\+[0-9]+\+[0-9]+' <<<"$line" | head -1)
     w=${geometry%%x*}; geometry=${geometry#*x}
@@ -84,6 +89,21 @@ check_take() { # check_take FILE EXPECTED
 
 settings="$outdir/settings"
 
+# Runs the app with ARGS (a take with --quit-when-done), grabs its window after DELAY s as OUTDIR/app-NAME.png and
+# fails unless the app then exits 0. Its output goes to OUTDIR/NAME.log.
+run_and_grab() { # run_and_grab NAME DELAY ARGS...
+    local name=$1 delay=$2 status=0
+    shift 2
+    "$app" "$@" >"$outdir/$name.log" 2>&1 &
+    app_pid=$!
+    pids=("$app_pid" "${pids[@]}")
+    sleep "$delay"
+    grab "$app_pid" "$outdir/app-$name.png"
+    wait "$app_pid" || status=$?
+    grep -E "^(recorded|screenshot|level|warning)" "$outdir/$name.log" || true
+    [[ $status -eq 0 ]] || { echo "app-screenshots: the $name run exited with $status" >&2; cat "$outdir/$name.log" >&2; return 1; }
+}
+
 # 1. Idle.
 "$app" --audio-backend dummy --settings-dir "$settings" --screenshot "$outdir/app-idle-snapshot.png" \
     --screenshot-delay 1.5 >"$outdir/idle.log" 2>&1 &
@@ -96,18 +116,10 @@ wait "$app_pid" 2>/dev/null || true
 [[ -s "$outdir/app-idle-snapshot.png" ]] || { echo "app-screenshots: --screenshot wrote nothing" >&2; cat "$outdir/idle.log" >&2; exit 1; }
 
 # 2. Recording 3 s through the flags, FLAC + MP3 at once.
-"$app" --audio-backend dummy --settings-dir "$settings" --record "$outdir/takes" --format flac,mp3 --duration 3 \
-    --quit-when-done --screenshot "$outdir/app-recording-snapshot.png" >"$outdir/record.log" 2>&1 &
-app_pid=$!
-pids=("$app_pid" "${pids[@]}")
-sleep 1.5
-grab "$app_pid" "$outdir/app-recording.png"
-status=0
-wait "$app_pid" || status=$?
-cat "$outdir/record.log" | grep -E "^(recorded|screenshot)" || true
-[[ $status -eq 0 ]] || { echo "app-screenshots: the recording run exited with $status" >&2; cat "$outdir/record.log" >&2; exit 1; }
-flac=$(sed -n 's/^recorded: \(.*\.flac\)$/\1/p' "$outdir/record.log")
-mp3=$(sed -n 's/^recorded: \(.*\.mp3\)$/\1/p' "$outdir/record.log")
+run_and_grab recording 1.5 --audio-backend dummy --settings-dir "$settings" --record "$outdir/takes" --format flac,mp3 \
+    --duration 3 --quit-when-done --screenshot "$outdir/app-recording-snapshot.png"
+flac=$(sed -n 's/^recorded: \(.*\.flac\)$/\1/p' "$outdir/recording.log")
+mp3=$(sed -n 's/^recorded: \(.*\.mp3\)$/\1/p' "$outdir/recording.log")
 check_take "$flac" 3
 check_take "$mp3" 3
 
@@ -141,16 +153,8 @@ for line in lines:
 # when given, recording 3 s in 32-bit float (which keeps what is over full scale) with the pre-chain file too.
 plugins=(--add-plugin gain:+12)
 [[ -n "$vst3" ]] && plugins+=(--add-plugin "$vst3")
-"$app" --audio-backend dummy --settings-dir "$settings" "${plugins[@]}" --record "$outdir/takes/plugin.wav" \
-    --format wav32f --duration 3 --quit-when-done --pre-chain --screenshot "$outdir/app-plugin-snapshot.png" >"$outdir/plugin.log" 2>&1 &
-app_pid=$!
-pids=("$app_pid" "${pids[@]}")
-sleep 1.5
-grab "$app_pid" "$outdir/app-plugin.png"
-status=0
-wait "$app_pid" || status=$?
-cat "$outdir/plugin.log" | grep -E "^(recorded|screenshot|level)" || true
-[[ $status -eq 0 ]] || { echo "app-screenshots: the plugin run exited with $status" >&2; cat "$outdir/plugin.log" >&2; exit 1; }
+run_and_grab plugin 1.5 --audio-backend dummy --settings-dir "$settings" "${plugins[@]}" --record "$outdir/takes/plugin.wav" \
+    --format wav32f --duration 3 --quit-when-done --pre-chain --screenshot "$outdir/app-plugin-snapshot.png"
 check_take "$outdir/takes/plugin.wav" 3
 check_take "$outdir/takes/plugin_prechain.wav" 3
 check_levels "$outdir/plugin.log" file "$outdir/takes/plugin.wav"
@@ -189,8 +193,69 @@ echo "--version: $version"
 [[ "$version" =~ ^Capstan\ [0-9]+\.[0-9]+ ]] || { echo "app-screenshots: --version printed '$version'" >&2; exit 1; }
 [[ -z "$(ls -A "$outdir/empty-home")" ]] || { echo "app-screenshots: --version created files in HOME" >&2; exit 1; }
 
+# 6. A hot chain: the built-in gain at +24 dB turns the -6 dBFS tone into +18 dBFS; the meters show the clip counts
+# and the waveform is red where it reaches full scale. The file (32-bit float) must agree with the meters.
+run_and_grab hot-chain 2.5 --audio-backend dummy --settings-dir "$outdir/settings-hot" --add-plugin gain:+24 \
+    --record "$outdir/takes/hot.wav" --format wav32f --duration 4 --quit-when-done --pre-chain
+check_levels "$outdir/hot-chain.log" file "$outdir/takes/hot.wav"
+check_levels "$outdir/hot-chain.log" pre-chain "$outdir/takes/hot_prechain.wav"
+grep -q "level: file ch1 peak 7\.9.* (+18\.0 dB)" "$outdir/hot-chain.log" ||
+    { echo "app-screenshots: +24 dB on a -6 dBFS tone should peak at +18.0 dB in the file" >&2; exit 1; }
+
+# 7. Digital silence (the dummy backend's "Silence" device, what an unconnected input gives): after 5 s the orange
+# banner says NO SIGNAL?, the take goes on to its end, and the app reports the warning.
+run_and_grab silence 6.6 --audio-backend dummy --device "Silence (digital zero)" --settings-dir "$outdir/settings-silence" \
+    --record "$outdir/takes/silence.flac" --duration 7 --quit-when-done
+check_take "$outdir/takes/silence.flac" 7
+grep "^warning: " "$outdir/silence.log" | grep -qi "silence" ||
+    { echo "app-screenshots: no silence warning after 7 s of digital silence" >&2; exit 1; }
+
+# 8. The device list: JUCE's device selector (driver type, input and output device, rate, block size, channels).
+"$app" --audio-backend dummy --settings-dir "$outdir/settings-devices" --show audio-settings >"$outdir/devices.log" 2>&1 &
+app_pid=$!
+pids=("$app_pid" "${pids[@]}")
+grab "$app_pid" "$outdir/app-devices.png" "Audio input and output"
+kill "$app_pid"
+wait "$app_pid" 2>/dev/null || true
+
+# 9. The take list (durations, Play / Show) and the waveform of the take in progress.
+for n in 1 2; do
+    "$app" --audio-backend dummy --settings-dir "$outdir/settings-takes" --record "$outdir/takes/list.flac" \
+        --duration "$n.5" --quit-when-done >"$outdir/list$n.log" 2>&1 ||
+        { echo "app-screenshots: take $n of the list failed" >&2; cat "$outdir/list$n.log" >&2; exit 1; }
+done
+run_and_grab takes 3.5 --audio-backend dummy --settings-dir "$outdir/settings-takes" --record "$outdir/takes/list.flac" \
+    --format flac,mp3 --duration 5 --quit-when-done
+check_take "$outdir/takes/list-2.flac" 2.5
+check_take "$outdir/takes/list-3.flac" 5
+
+# 10. About writes nothing: an empty HOME stays empty and the settings folder (made by a first run) is unchanged.
+"$app" --audio-backend dummy --settings-dir "$outdir/settings-about" --screenshot-delay 0.5 \
+    --screenshot "$outdir/about-first-run.png" >"$outdir/about-first.log" 2>&1 &
+app_pid=$!
+pids=("$app_pid" "${pids[@]}")
+sleep 2
+kill "$app_pid"
+wait "$app_pid" 2>/dev/null || true
+listing() { find "$1" -printf '%P %s %T@\n' | sort; }
+before=$(listing "$outdir/settings-about")
+mkdir -p "$outdir/about-home"
+HOME="$outdir/about-home" XDG_CONFIG_HOME= "$app" --audio-backend dummy --settings-dir "$outdir/settings-about" \
+    --show about >"$outdir/about.log" 2>&1 &
+app_pid=$!
+pids=("$app_pid" "${pids[@]}")
+grab "$app_pid" "$outdir/app-about.png" "About Capstan"
+kill "$app_pid"
+wait "$app_pid" 2>/dev/null || true
+[[ -z "$(ls -A "$outdir/about-home")" ]] ||
+    { echo "app-screenshots: About created files in HOME:" >&2; find "$outdir/about-home" >&2; exit 1; }
+[[ "$before" == "$(listing "$outdir/settings-about")" ]] ||
+    { echo "app-screenshots: About changed the settings folder" >&2; diff <(echo "$before") <(listing "$outdir/settings-about") >&2; exit 1; }
+echo "About: HOME still empty, settings folder unchanged"
+
 if [[ -n "$docs" ]]; then
-    for name in idle recording plugin; do cp "$outdir/app-$name.png" "$docs/app-$name.png"; done
-    echo "copied to $docs/app-{idle,recording,plugin}.png"
+    names="idle recording plugin hot-chain silence devices takes about"
+    for name in $names; do cp "$outdir/app-$name.png" "$docs/app-$name.png"; done
+    echo "copied to $docs: $names"
 fi
 echo "app-screenshots: OK"

@@ -3,6 +3,7 @@
 #include "StandaloneInput.h"
 
 #include <capstan/session/TakeSettings.h>
+#include <capstan/session/TimeLeft.h>
 
 namespace capstan::plugin
 {
@@ -20,17 +21,6 @@ juce::String formatDuration(double seconds)
     const auto totalSeconds = tenths / 10;
     return juce::String::formatted("%d:%02d:%02d.%d", int(totalSeconds / 3600), int(totalSeconds / 60 % 60),
                                    int(totalSeconds % 60), int(tenths % 10));
-}
-
-juce::String formatDiskLeft(double seconds)
-{
-    if (seconds < 0)
-        return juce::String::fromUTF8("\xe2\x80\x94"); // em dash: unknown
-    if (seconds >= 3600.0 * 100)
-        return "> 100 h";
-    if (seconds >= 3600.0)
-        return juce::String(seconds / 3600.0, 1) + " h";
-    return juce::String(int(seconds / 60.0)) + " min";
 }
 
 juce::String stateText(const TakeRecorder::Status& status, bool requested)
@@ -125,6 +115,9 @@ CaptureEditor::CaptureEditor(CaptureProcessor& processor)
         addAndMakeVisible(component);
 
     addAndMakeVisible(meter);
+    meter.setTooltip("What the take receives, as it reaches the plugin. Numbers: the highest peak and the samples at "
+                     "or over full scale since the take started; click to reset them");
+    meter.onReset = [this] { capture.resetHeldLevels(); };
     for (auto* caption : {&elapsedCaption, &dropsCaption, &lagCaption, &diskCaption, &lastFileCaption})
     {
         caption->setColour(juce::Label::textColourId, juce::Colours::lightgrey);
@@ -342,6 +335,14 @@ void CaptureEditor::updateStatus()
     for (int c = 0; c < channels; ++c)
         peaks[c] = capture.takePeak(c);
     meter.setPeaks(peaks, channels);
+    float held[CaptureProcessor::maxChannels] = {};
+    int64_t clips[CaptureProcessor::maxChannels] = {};
+    for (int c = 0; c < channels; ++c)
+    {
+        held[c] = capture.heldPeak(c);
+        clips[c] = capture.clipCount(c);
+    }
+    meter.setHeld(held, clips, channels);
 
     const double rate = capture.getSampleRate() > 0 ? capture.getSampleRate() : 48000.0;
     elapsedValue.setText(formatDuration(status.elapsedSeconds), juce::dontSendNotification);
@@ -360,7 +361,7 @@ void CaptureEditor::updateStatus()
     dropsValue.setColour(juce::Label::textColourId,
                          status.dropCount > 0 || repaired > 0 ? juce::Colours::orange : juce::Colours::white);
     lagValue.setText(juce::String(status.encoderLagSeconds, 2) + " s", juce::dontSendNotification);
-    diskValue.setText(formatDiskLeft(status.secondsUntilDiskFull), juce::dontSendNotification);
+    diskValue.setText(formatTimeLeft(status.secondsUntilDiskFull), juce::dontSendNotification); // as the app
 
     const juce::String newest = status.lastFiles.empty() ? juce::String() : juce::String(status.lastFiles.front());
     if (newest != lastFile)

@@ -3,10 +3,23 @@
 #include "CaptureEditor.h"
 #include "CaptureState.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace capstan::plugin
 {
+
+namespace
+{
+/** Raises `value` to `peak`; compare-and-swap, because the editor swaps in 0 at any time. */
+void raise(std::atomic<float>& value, float peak) noexcept
+{
+    float current = value.load(std::memory_order_relaxed);
+    while (peak > current && !value.compare_exchange_weak(current, peak, std::memory_order_relaxed))
+    {
+    }
+}
+} // namespace
 
 CaptureProcessor::CaptureProcessor()
     : AudioProcessor(BusesProperties()
@@ -68,16 +81,6 @@ void CaptureProcessor::processBlock(juce::AudioBuffer<float>& buffer, juce::Midi
     const int numFrames = buffer.getNumSamples();
     const int numChannels = juce::jmin(buffer.getNumChannels(), getTotalNumInputChannels(), maxChannels);
 
-    for (int channel = 0; channel < numChannels; ++channel)
-    {
-        const float peak = numFrames > 0 ? buffer.getMagnitude(channel, 0, numFrames) : 0.0f;
-        auto& held = peaks[size_t(channel)];
-        float previous = held.load(std::memory_order_relaxed);
-        while (peak > previous && !held.compare_exchange_weak(previous, peak, std::memory_order_relaxed))
-        {
-        }
-    }
-
     bool transportRolling = false;
     if (auto* head = getPlayHead())
         if (const auto position = head->getPosition())
@@ -87,6 +90,33 @@ void CaptureProcessor::processBlock(juce::AudioBuffer<float>& buffer, juce::Midi
                         (followTransportParameter->load(std::memory_order_relaxed) >= 0.5f &&
                          armParameter->load(std::memory_order_relaxed) >= 0.5f && transportRolling);
     recordRequested.store(record, std::memory_order_relaxed);
+
+    // The held peak and clip count start over with each take (so after it they are the take's) and on request.
+    const bool resetHeld = heldResetWanted.exchange(false, std::memory_order_relaxed) || (record && !wasRecording);
+    wasRecording = record;
+    for (int channel = 0; channel < numChannels; ++channel)
+    {
+        const float* samples = buffer.getReadPointer(channel);
+        float peak = 0.0f;
+        int64_t overs = 0;
+        for (int i = 0; i < numFrames; ++i)
+        {
+            const float magnitude = std::abs(samples[i]);
+            peak = std::max(peak, magnitude); // NaN never wins: the file gets silence there
+            overs += magnitude >= 1.0f ? 1 : 0;
+        }
+        raise(peaks[size_t(channel)], peak);
+        if (resetHeld)
+        {
+            heldPeaks[size_t(channel)].store(peak, std::memory_order_relaxed);
+            clips[size_t(channel)].store(overs, std::memory_order_relaxed);
+        }
+        else
+        {
+            raise(heldPeaks[size_t(channel)], peak);
+            clips[size_t(channel)].fetch_add(overs, std::memory_order_relaxed);
+        }
+    }
 
     if (numChannels > 0)
         recorder.process(buffer.getArrayOfReadPointers(), numChannels, numFrames, record);
@@ -176,6 +206,17 @@ void CaptureProcessor::timerCallback()
     }
     if (preRollParameter->load() != applied)
         applySettings();
+}
+
+float CaptureProcessor::heldPeak(int channel) const noexcept
+{
+    return juce::isPositiveAndBelow(channel, maxChannels) ? heldPeaks[size_t(channel)].load(std::memory_order_relaxed)
+                                                          : 0.0f;
+}
+
+int64_t CaptureProcessor::clipCount(int channel) const noexcept
+{
+    return juce::isPositiveAndBelow(channel, maxChannels) ? clips[size_t(channel)].load(std::memory_order_relaxed) : 0;
 }
 
 float CaptureProcessor::takePeak(int channel) noexcept

@@ -76,6 +76,13 @@ public:
     juce::String getTrackName() const;
     /** Any thread: the peak magnitude of `channel` since the last call (resets it). */
     float takePeak(int channel) noexcept;
+    /** Any thread: the highest |sample| of `channel` (above 1 when over full scale) and the number of samples at or
+        over full scale (|x| >= 1), since the last resetHeldLevels() or the start of the last take. Measured on the
+        block as it arrives, before anything (the Standalone's muting) touches it: what the take's file receives. */
+    float heldPeak(int channel) const noexcept;
+    int64_t clipCount(int channel) const noexcept;
+    /** Any thread: the held peak and clip count restart from zero at the next block (done by the audio thread). */
+    void resetHeldLevels() noexcept { heldResetWanted.store(true); }
     int getNumRecordedChannels() const noexcept { return numRecordedChannels.load(); }
     /** Any thread: what the last block asked the recorder for (Record, or the transport while following it). */
     bool isRecordRequested() const noexcept { return recordRequested.load(); }
@@ -105,7 +112,10 @@ private:
     float appliedPreRoll = -1.0f;
     std::atomic<int> settingsGeneration{0};
 
-    std::array<std::atomic<float>, maxChannels> peaks{};
+    std::array<std::atomic<float>, maxChannels> peaks{}, heldPeaks{};
+    std::array<std::atomic<int64_t>, maxChannels> clips{};
+    std::atomic<bool> heldResetWanted{false};
+    bool wasRecording = false; ///< audio thread: a take's start resets the held figures
     std::atomic<int> numRecordedChannels{0};
     std::atomic<bool> recordRequested{false};
     std::atomic<bool> monitoring{false};

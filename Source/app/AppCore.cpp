@@ -192,4 +192,37 @@ void AppCore::setPreChainRecording(bool enabled)
     engine.setPreChainRecording(enabled);
 }
 
+juce::String AppCore::setMonitoring(bool enabled)
+{
+    engine.setMonitoring(enabled);
+    auto* device = deviceManager.getCurrentAudioDevice();
+    if (!enabled || (device != nullptr && !device->getActiveOutputChannels().isZero()))
+        return {};
+    if (device == nullptr)
+        return "no audio device is open";
+    if (engine.isRecordWanted())
+        return "'" + device->getName() + "' has no output open; it can be opened after the take";
+    // The device is opened with inputs only (an output is not needed to record): add its first two outputs.
+    const auto previous = deviceManager.getAudioDeviceSetup();
+    auto setup = previous;
+    auto* type = deviceManager.getCurrentDeviceTypeObject();
+    if (setup.outputDeviceName.isEmpty() && type != nullptr)
+        setup.outputDeviceName = type->hasSeparateInputsAndOutputs()
+                                     ? type->getDeviceNames(false)[juce::jmax(0, type->getDefaultDeviceIndex(false))]
+                                     : setup.inputDeviceName;
+    setup.useDefaultOutputChannels = false;
+    setup.outputChannels.clear();
+    setup.outputChannels.setRange(0, 2, true);
+    auto error = deviceManager.setAudioDeviceSetup(setup, rememberDevice);
+    device = deviceManager.getCurrentAudioDevice();
+    if (error.isEmpty() && (device == nullptr || device->getActiveOutputChannels().isZero()))
+        error = "'" + setup.outputDeviceName + "' has no outputs";
+    if (error.isNotEmpty())
+    {
+        deviceManager.setAudioDeviceSetup(previous, rememberDevice);
+        return "cannot play the input: " + error + ". Choose an output in Audio settings...";
+    }
+    return {};
+}
+
 } // namespace capstan::app

@@ -40,6 +40,11 @@ public:
     /** Applies to the next take; `persist` false keeps the saved settings as they were (launch-flag overrides). */
     void setTakeSettings(const TakeSettings& takeSettings, bool persist = true);
     void setPreChainRecording(bool enabled);
+    /** Input monitoring: what goes into the file is also played on the device's outputs. Not saved: every launch
+        starts with it off (a microphone near the speakers feeds back). Turning it on opens the device's first two
+        outputs when none are open and no take runs (reopening the device would end the take). Returns what stands in
+        the way, empty when the input is heard. */
+    juce::String setMonitoring(bool enabled);
 
     juce::AudioDeviceManager deviceManager;
     AppSettings settings;

@@ -78,6 +78,14 @@ AppOptions AppOptions::parse(const std::vector<std::string>& args)
             options.scan = true;
         else if (arg == "--pre-chain")
             options.preChain = true;
+        else if (arg == "--monitor")
+            options.monitor = true;
+        else if (arg == "--show")
+        {
+            options.show = value();
+            if (options.show != "about" && options.show != "audio-settings")
+                throw Error("--show takes about or audio-settings, not '" + options.show + "'");
+        }
         else if (arg == "--help" || arg == "-h")
             options.help = true;
         else if (arg == "--version")
@@ -107,6 +115,8 @@ std::string AppOptions::usage()
            "  --plugin-path DIR      an extra folder for the plugin scan\n"
            "  --scan                 scan for plugins at launch\n"
            "  --pre-chain            also record the signal before the plugin chain, to a second file\n"
+           "  --monitor              hear the input on the outputs (input monitoring; off by default)\n"
+           "  --show WHAT            open a dialog at launch: about, audio-settings\n"
            "  --version              print the version and exit\n"
            "\n"
            "With --quit-when-done, each file's peak and its samples at full scale (as the meters counted them) are\n"

@@ -29,6 +29,8 @@ struct AppOptions
     std::vector<std::string> pluginPaths;  ///< --plugin-path: extra folders the scan searches
     bool scan = false;                     ///< --scan: scan for plugins at startup
     bool preChain = false;                 ///< --pre-chain: also record the pre-chain signal to a second file
+    bool monitor = false;                  ///< --monitor: input monitoring on, for this launch
+    std::string show;                      ///< --show: "about" or "audio-settings", opened at launch
     bool help = false;
     bool version = false; ///< --version: print it and exit, touching nothing
 

@@ -32,6 +32,7 @@ void AudioEngine::prepare(double sampleRate, int maxBlockFrames, int numChannels
     chain.prepare(sampleRate, maxBlockFrames, channels);
     post.prepare(sampleRate, channels, maxBlockFrames);
     pre.prepare(sampleRate, channels, maxBlockFrames);
+    wave.prepare(juce::jmax(1, juce::roundToInt(sampleRate / 100.0))); // 10 ms bins
     rate.store(sampleRate);
     inputChannels.store(channels);
     wasRecording = false;
@@ -88,6 +89,7 @@ void AudioEngine::audioDeviceIOCallbackWithContext(const float* const* inputs, i
             preChainThisTake = preChainEnabled.load(std::memory_order_relaxed);
             postMeter.beginTake();
             preMeter.beginTake();
+            wave.beginTake();
         }
         if (record && left >= 0 && left < frames)
         {
@@ -105,6 +107,11 @@ void AudioEngine::audioDeviceIOCallbackWithContext(const float* const* inputs, i
             processPiece(0, frames, record);
             wasRecording = record;
         }
+        // Monitoring plays what goes into the file; a mono input goes to every output.
+        if (monitoring.load(std::memory_order_relaxed))
+            for (int o = 0; o < numOutputs; ++o)
+                if (outputs[o] != nullptr)
+                    juce::FloatVectorOperations::copy(outputs[o] + start, buffer.getReadPointer(o % channels), frames);
         processed.fetch_add(frames, std::memory_order_relaxed);
         start += frames;
     }
@@ -129,6 +136,8 @@ void AudioEngine::processPiece(int offset, int numFrames, bool record) noexcept
     pre.process(prePiece.data(), channels, numFrames, record && preChainThisTake, isPaused);
     chain.process(piece.data(), channels, numFrames);
     postMeter.measure(piece.data(), channels, numFrames, record && !isPaused);
+    if (record && !isPaused)
+        wave.add(piece.data(), channels, numFrames);
     post.process(piece.data(), channels, numFrames, record, isPaused);
 }
 

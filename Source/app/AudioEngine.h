@@ -2,6 +2,7 @@
 
 #include "MeterTap.h"
 #include "PluginChain.h"
+#include "WaveformAccumulator.h"
 
 #include <capstan/session/TakeRecorder.h>
 
@@ -13,7 +14,8 @@
 namespace capstan::app
 {
 
-/** The device callback: input -> (pre-chain meter and recorder) -> plugin chain -> file meter -> recorder.
+/** The device callback: input -> (pre-chain meter and recorder) -> plugin chain -> file meter, waveform -> recorder
+    (-> the outputs, when monitoring).
 
     On the audio thread it copies the input into a preallocated buffer and hands it to TakeRecorder::process() (which
     never blocks) before and after PluginChain::process() (which never waits). The meters measure exactly what each
@@ -48,6 +50,12 @@ public:
     /** What goes into the take's file (after the chain), and the input before the chain (the pre-chain file's). */
     MeterTap& fileMeter() noexcept { return postMeter; }
     MeterTap& preChainMeter() noexcept { return preMeter; }
+    /** The recorded samples of the take (after the chain), folded into 10 ms bins for the waveform. */
+    WaveformAccumulator& waveform() noexcept { return wave; }
+    /** Input monitoring: the signal going into the file (after the chain) is also played on the device's outputs.
+        Off by default: a microphone near the speakers would feed back. Any thread. */
+    void setMonitoring(bool enabled) { monitoring.store(enabled); }
+    bool isMonitoring() const { return monitoring.load(); }
     int numInputChannels() const { return inputChannels.load(); }
     double sampleRate() const { return rate.load(); }
     int64_t framesProcessed() const { return processed.load(std::memory_order_relaxed); }
@@ -70,7 +78,8 @@ private:
     TakeRecorder post, pre;
     juce::AudioBuffer<float> buffer, preBuffer;
     std::array<float*, maxChannels> piece{}, prePiece{};
-    std::atomic<bool> recordWanted{false}, paused{false}, preChainEnabled{false}, deviceFailed{false};
+    std::atomic<bool> recordWanted{false}, paused{false}, preChainEnabled{false}, deviceFailed{false},
+        monitoring{false};
     std::atomic<int64_t> framesLeft{-1}; ///< of a take with a duration; -1: no limit
     std::atomic<double> requestedDuration{0};
     bool wasRecording = false;     ///< audio thread
@@ -79,6 +88,7 @@ private:
     std::atomic<double> rate{48000};
     std::atomic<int64_t> processed{0};
     MeterTap postMeter, preMeter;
+    WaveformAccumulator wave;
     static_assert(MeterTap::maxChannels >= maxChannels);
 };
 

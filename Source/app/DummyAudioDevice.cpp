@@ -5,7 +5,10 @@
 namespace capstan::app
 {
 
-DummyAudioDevice::DummyAudioDevice() : juce::AudioIODevice(deviceName, typeName) {}
+DummyAudioDevice::DummyAudioDevice(bool silentIn)
+    : juce::AudioIODevice(silentIn ? silentDeviceName : deviceName, typeName), silent(silentIn)
+{
+}
 
 DummyAudioDevice::~DummyAudioDevice()
 {
@@ -83,11 +86,19 @@ void DummyAudioDevice::run()
     int64_t position = 0;
     while (!stopRequested.load())
     {
-        signal.render(channels.data(), position, bufferSize);
+        if (silent)
+            all.clear();
+        else
+            signal.render(channels.data(), position, bufferSize);
         position += bufferSize;
         outputBuffer.clear();
         callback->audioDeviceIOCallbackWithContext(inputPointers.data(), inputs, outputBuffer.getArrayOfWritePointers(),
                                                    outputs, bufferSize, {});
+        float peak = 0;
+        for (int c = 0; c < outputs; ++c)
+            peak = juce::jmax(peak, outputBuffer.getMagnitude(c, 0, bufferSize));
+        if (peak > outputPeak.load())
+            outputPeak.store(peak);
         next += std::chrono::duration_cast<Clock::duration>(blockDuration);
         std::this_thread::sleep_until(next);
     }
@@ -95,11 +106,11 @@ void DummyAudioDevice::run()
 
 juce::AudioIODevice* DummyAudioDeviceType::createDevice(const juce::String& outputName, const juce::String& inputName)
 {
-    if (outputName.isNotEmpty() && outputName != DummyAudioDevice::deviceName)
+    const auto names = getDeviceNames(true);
+    const auto name = inputName.isNotEmpty() ? inputName : outputName;
+    if ((outputName.isNotEmpty() && outputName != name) || (name.isNotEmpty() && !names.contains(name)))
         return nullptr;
-    if (inputName.isNotEmpty() && inputName != DummyAudioDevice::deviceName)
-        return nullptr;
-    return new DummyAudioDevice();
+    return new DummyAudioDevice(name == DummyAudioDevice::silentDeviceName);
 }
 
 } // namespace capstan::app

@@ -12,16 +12,19 @@ namespace capstan::app
 
 /** An input device with no sound card: capstan::TestSignal (a 440 Hz tone, 880 Hz on the second channel) delivered
     block by block by a thread paced against the steady clock, so that a recording lasts as long as it says. Used by
-    `--audio-backend dummy` and by the tests. */
+    `--audio-backend dummy` and by the tests. A second device, "Silence", delivers digital zero (what an unconnected
+    input gives), for the signal warning. What the callback puts on the outputs is measured (outputPeak()), so that
+    monitoring can be checked without a sound card. */
 class DummyAudioDevice final : public juce::AudioIODevice
 {
 public:
     static constexpr const char* typeName = "Dummy";
     static constexpr const char* deviceName = "Test signal (440 Hz tone)";
+    static constexpr const char* silentDeviceName = "Silence (digital zero)";
     static constexpr int numInputs = 2;
     static constexpr int numOutputs = 2;
 
-    DummyAudioDevice();
+    explicit DummyAudioDevice(bool silent = false);
     ~DummyAudioDevice() override;
 
     juce::StringArray getOutputChannelNames() override { return {"Out 1", "Out 2"}; }
@@ -45,11 +48,15 @@ public:
     juce::BigInteger getActiveInputChannels() const override { return activeInputs; }
     int getOutputLatencyInSamples() override { return 0; }
     int getInputLatencyInSamples() override { return 0; }
+    /** The highest |sample| the callback has put on the outputs since the last call (resets it). */
+    float takeOutputPeak() noexcept { return outputPeak.exchange(0.0f); }
 
 private:
     void run();
 
+    const bool silent;
     bool opened = false;
+    std::atomic<float> outputPeak{0};
     double rate = 48000;
     int bufferSize = 512;
     juce::BigInteger activeInputs, activeOutputs;
@@ -65,9 +72,15 @@ class DummyAudioDeviceType final : public juce::AudioIODeviceType
 public:
     DummyAudioDeviceType() : juce::AudioIODeviceType(DummyAudioDevice::typeName) {}
     void scanForDevices() override {}
-    juce::StringArray getDeviceNames(bool) const override { return {DummyAudioDevice::deviceName}; }
+    juce::StringArray getDeviceNames(bool) const override
+    {
+        return {DummyAudioDevice::deviceName, DummyAudioDevice::silentDeviceName};
+    }
     int getDefaultDeviceIndex(bool) const override { return 0; }
-    int getIndexOfDevice(juce::AudioIODevice* device, bool) const override { return device != nullptr ? 0 : -1; }
+    int getIndexOfDevice(juce::AudioIODevice* device, bool asInput) const override
+    {
+        return device != nullptr ? getDeviceNames(asInput).indexOf(device->getName()) : -1;
+    }
     bool hasSeparateInputsAndOutputs() const override { return false; }
     juce::AudioIODevice* createDevice(const juce::String& outputName, const juce::String& inputName) override;
 };

@@ -1,5 +1,7 @@
 #include "HealthPanel.h"
 
+#include <capstan/session/TimeLeft.h>
+
 namespace capstan::app
 {
 
@@ -27,14 +29,7 @@ juce::String HealthPanel::formatBytes(int64_t bytes)
 
 juce::String HealthPanel::formatTimeLeft(double seconds)
 {
-    if (seconds >= 100.0 * 3600.0)
-        return "> 100 h";
-    if (seconds < 60.0)
-        return "< 1 min";
-    const int minutes = int(seconds / 60.0);
-    if (minutes < 60)
-        return juce::String(minutes) + " min";
-    return juce::String(minutes / 60) + " h " + juce::String(minutes % 60).paddedLeft('0', 2) + " min";
+    return juce::String(capstan::formatTimeLeft(seconds)); // the plugin's format too
 }
 
 double HealthPanel::estimateBytesPerSecond(const TakeSettings& settings, double rate, int channels)

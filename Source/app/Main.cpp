@@ -24,7 +24,7 @@ public:
         setUsingNativeTitleBar(false);
         setContentOwned(new MainComponent(core, scanFolders), true);
         setResizable(true, false);
-        setResizeLimits(860, 600, 4000, 3000);
+        setResizeLimits(860, 700, 4000, 3000);
         centreWithSize(getWidth(), getHeight());
         setVisible(true);
     }
@@ -32,6 +32,21 @@ public:
     MainComponent& content() { return *static_cast<MainComponent*>(getContentComponent()); }
     void closeButtonPressed() override { juce::JUCEApplication::getInstance()->systemRequestedQuit(); }
 };
+
+/** juce::Desktop, created without leaving files behind: JUCE asks `gsettings` for the desktop theme (dark mode) when
+    it creates the Desktop, and GSettings' dconf backend then creates ~/.cache/dconf. The memory backend answers that
+    one question without writing; it is set for that child process only, so players and file managers started later
+    (Play, Show) get the user's environment. The app draws its own colours, so the theme's answer changes nothing. */
+static juce::Desktop& desktopWithoutDconf()
+{
+    const bool wasSet = std::getenv("GSETTINGS_BACKEND") != nullptr;
+    if (!wasSet)
+        setenv("GSETTINGS_BACKEND", "memory", 1);
+    auto& desktop = juce::Desktop::getInstance();
+    if (!wasSet)
+        unsetenv("GSETTINGS_BACKEND");
+    return desktop;
+}
 
 class CapstanApplication final : public juce::JUCEApplication, private juce::Timer
 {
@@ -55,7 +70,7 @@ public:
                 return;
             }
             // Without a display JUCE has no screen to centre a window on and crashes: say so instead.
-            if (juce::Desktop::getInstance().getDisplays().getPrimaryDisplay() == nullptr)
+            if (desktopWithoutDconf().getDisplays().getPrimaryDisplay() == nullptr)
             {
                 const char* display = std::getenv("DISPLAY");
                 std::cerr << "CapstanApp: no display to open a window on (DISPLAY is ";
@@ -101,6 +116,12 @@ public:
         }
         if (options.scan)
             window->content().chainPanel().startScan();
+        if (options.monitor)
+            window->content().setMonitoring(true);
+        if (options.show == "about")
+            window->content().showAbout();
+        else if (options.show == "audio-settings")
+            window->content().showAudioSettings();
 
         if (options.recordPath.has_value())
         {
@@ -164,6 +185,9 @@ private:
                 if (!preStatus.lastFiles.empty())
                     printLevels("pre-chain", core->engine.preChainMeter());
             }
+            // The signal monitor's warning (digital silence, a constant value) as the banner showed it.
+            if (!status.lastSignalWarning.empty())
+                std::cout << "warning: " << status.lastSignalWarning << "\n";
             if (failed)
                 std::cerr << "CapstanApp: recording failed: " << status.lastError << "\n";
             std::cout.flush();

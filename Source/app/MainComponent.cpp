@@ -1,5 +1,7 @@
 #include "MainComponent.h"
 
+#include <capstan/session/TakeNamer.h>
+
 #include <juce_audio_utils/juce_audio_utils.h>
 
 extern "C"
@@ -38,23 +40,22 @@ juce::String stateText(TakeRecorder::State state)
 MainComponent::MainComponent(AppCore& coreIn, juce::StringArray extraScanFolders)
     : core(coreIn), fileMeter(coreIn.engine.fileMeter(), "Into the file (after the chain)"),
       inputMeter(coreIn.engine.preChainMeter(), "Pre-chain file (the input, before the chain)"),
-      chain(coreIn, std::move(extraScanFolders))
+      chain(coreIn, std::move(extraScanFolders)), waveform(coreIn.engine.waveform()), takeList(coreIn.settings)
 {
     setOpaque(true);
     recordButton.setColour(juce::TextButton::buttonColourId, juce::Colour(0xffc0392b));
     for (auto* c : std::initializer_list<juce::Component*>{
-             &recordButton,     &pauseButton,   &stopButton,     &audioButton, &stateLabel,  &deviceLabel,
-             &banner,           &fileMeter,     &health,         &formatLabel, &formatBox,   &extraLabel,
-             &extraBox,         &bitrateLabel,  &bitrateBox,     &folderLabel, &folderValue, &folderButton,
-             &patternLabel,     &patternEditor, &preChainToggle, &chain,       &recentLabel, &recentList,
-             &openFolderButton, &aboutButton})
+             &recordButton,  &pauseButton, &stopButton,  &audioButton,  &stateLabel,   &deviceLabel,   &banner,
+             &fileMeter,     &health,      &formatLabel, &formatBox,    &extraLabel,   &extraBox,      &bitrateLabel,
+             &bitrateBox,    &folderLabel, &folderValue, &folderButton, &patternLabel, &patternEditor, &preChainToggle,
+             &monitorToggle, &chain,       &waveform,    &takeList,     &namePreview,  &aboutButton})
         addAndMakeVisible(c);
     addChildComponent(inputMeter);
     // Space and P belong to the window, not to whichever button was clicked last.
-    for (auto* button :
-         {&recordButton, &pauseButton, &stopButton, &audioButton, &folderButton, &openFolderButton, &aboutButton})
+    for (auto* button : {&recordButton, &pauseButton, &stopButton, &audioButton, &folderButton, &aboutButton})
         button->setWantsKeyboardFocus(false);
     preChainToggle.setWantsKeyboardFocus(false);
+    monitorToggle.setWantsKeyboardFocus(false);
     setWantsKeyboardFocus(true);
     recordButton.setTooltip("Record (Space)");
     stopButton.setTooltip("Stop (Space)");
@@ -69,9 +70,11 @@ MainComponent::MainComponent(AppCore& coreIn, juce::StringArray extraScanFolders
     banner.setColour(juce::Label::textColourId, juce::Colours::white);
     banner.setFont(juce::Font(15.0f, juce::Font::bold));
     banner.setVisible(false);
-    recentLabel.setFont(juce::Font(15.0f, juce::Font::bold));
-    recentList.setRowHeight(20);
-    recentList.setColour(juce::ListBox::backgroundColourId, juce::Colour(0xff1d2127));
+    namePreview.setColour(juce::Label::textColourId, juce::Colours::lightgrey);
+    namePreview.setFont(juce::Font(12.0f));
+    namePreview.setMinimumHorizontalScale(0.5f);
+    monitorToggle.setTooltip("Plays what goes into the file on the device's outputs. Off at every launch: a "
+                             "microphone near the speakers feeds back");
     folderValue.setColour(juce::Label::backgroundColourId, juce::Colour(0xff1d2127));
     folderValue.setMinimumHorizontalScale(0.6f);
 
@@ -97,19 +100,12 @@ MainComponent::MainComponent(AppCore& coreIn, juce::StringArray extraScanFolders
     stopButton.onClick = [this] { stopRecording(); };
     pauseButton.onClick = [this] { togglePause(); };
     aboutButton.onClick = [this] { showAbout(); };
-    openFolderButton.onClick = [this]
-    {
-        const auto folder = takeFolder();
-        folder.createDirectory();
-        folder.startAsProcess(); // the desktop's file manager
-    };
-
-    recent = core.settings.recentTakes();
-    recentList.updateContent();
+    monitorToggle.onClick = [this] { setMonitoring(monitorToggle.getToggleState()); };
+    takeList.takeFolder = [this] { return takeFolder(); };
     if (core.chainRestoreProblems.isNotEmpty())
         setProblem("Some saved plugins could not be loaded: " + core.chainRestoreProblems);
 
-    setSize(980, 700);
+    setSize(980, 780);
     timerCallback();
     startTimerHz(15);
 }
@@ -143,6 +139,37 @@ void MainComponent::showSettingsInControls()
     bitrateBox.setTooltip(lossy ? "" : "Lossless formats have no bit rate to choose");
     folderValue.setText(takeFolder().getFullPathName(), juce::dontSendNotification);
     patternEditor.setText(settings.pattern, false);
+    updateNamePreview();
+}
+
+void MainComponent::updateNamePreview()
+{
+    // What the recorder's TakeNamer will pick for the next take, with the time of now (the take gets its own).
+    const auto settings = core.takeSettings();
+    const auto status = core.engine.status();
+    juce::String text;
+    try
+    {
+        const auto path = TakeNamer::previewPath(settings, {}, status.takesCompleted);
+        const auto paths = TakeNamer::pathsFor(settings, path);
+        text = "Next: " + juce::File(juce::String(path)).getFileName();
+        for (size_t i = 1; i < paths.size(); ++i)
+            text << " + " << juce::File(juce::String(paths[i])).getFileExtension();
+    }
+    catch (const std::exception& e)
+    {
+        text = "Next: no name (" + juce::String(e.what()) + ")";
+    }
+    namePreview.setText(text, juce::dontSendNotification);
+}
+
+void MainComponent::setMonitoring(bool enabled)
+{
+    monitorToggle.setToggleState(enabled, juce::dontSendNotification);
+    monitorProblem = core.setMonitoring(enabled);
+    if (monitorProblem.isNotEmpty())
+        monitorProblem = "Monitoring: " + monitorProblem;
+    timerCallback();
 }
 
 void MainComponent::applySettingsFromControls()
@@ -180,11 +207,11 @@ void MainComponent::chooseFolder()
 void MainComponent::showAudioSettings()
 {
     auto selector = std::make_unique<juce::AudioDeviceSelectorComponent>(
-        core.deviceManager, 1, AudioEngine::maxChannels, 0, 0, false, false, false, false);
-    selector->setSize(520, 360);
+        core.deviceManager, 1, AudioEngine::maxChannels, 0, 2, false, false, false, false);
+    selector->setSize(520, 420);
     juce::DialogWindow::LaunchOptions options;
     options.content.setOwned(selector.release());
-    options.dialogTitle = "Audio input";
+    options.dialogTitle = "Audio input and output";
     options.componentToCentreAround = this;
     options.dialogBackgroundColour = juce::Colour(0xff2b3038);
     options.useNativeTitleBar = false;
@@ -248,7 +275,10 @@ bool MainComponent::keyPressed(const juce::KeyPress& key)
             startRecording();
         return true;
     }
-    if (key.getTextCharacter() == 'p' || key.getTextCharacter() == 'P')
+    // P with or without Shift, by character or by key code; Ctrl/Alt/Cmd+P are someone else's.
+    const bool pKey = juce::CharacterFunctions::toUpperCase(key.getTextCharacter()) == 'P' ||
+                      juce::CharacterFunctions::toUpperCase(juce::juce_wchar(key.getKeyCode())) == 'P';
+    if (pKey && !key.getModifiers().testFlags(juce::ModifierKeys::ctrlAltCommandModifiers))
     {
         togglePause();
         return true;
@@ -272,6 +302,7 @@ void MainComponent::timerCallback()
 {
     fileMeter.update();
     inputMeter.update();
+    waveform.update(core.engine.sampleRate());
     if (inputMeter.isVisible() != core.engine.isPreChainRecording())
     {
         inputMeter.setVisible(core.engine.isPreChainRecording());
@@ -296,12 +327,9 @@ void MainComponent::timerCallback()
             finished.add(file);
     }
     if (!finished.isEmpty())
-    {
-        core.settings.addRecentTakes(finished);
-        recent = core.settings.recentTakes();
-        recentList.updateContent();
-        recentList.repaint();
-    }
+        takeList.addTakes(finished);
+    if (++previewTicks % 8 == 0) // twice a second: %time% moves on, files appear (a take's own: the next name moves on)
+        updateNamePreview();
 
     // The banner: anything that failed stays visible until the next take starts.
     juce::StringArray problems;
@@ -327,6 +355,8 @@ void MainComponent::timerCallback()
         warnings.add("NO SIGNAL? " + juce::String(status.signalWarning));
     if (warning.isNotEmpty())
         warnings.add(warning);
+    if (monitorProblem.isNotEmpty() && core.engine.isMonitoring())
+        warnings.add(monitorProblem);
     const bool warningsOnly = problems.isEmpty() && !warnings.isEmpty();
     if (!warnings.isEmpty())
         problems.add(warnings.joinIntoString("  |  "));
@@ -380,27 +410,6 @@ void MainComponent::timerCallback()
     health.update(status, extra);
 }
 
-void MainComponent::paintListBoxItem(int row, juce::Graphics& g, int width, int height, bool selected)
-{
-    if (!juce::isPositiveAndBelow(row, recent.size()))
-        return;
-    if (selected)
-        g.fillAll(juce::Colour(0xff34495e));
-    const juce::File file(recent[row]);
-    g.setColour(file.existsAsFile() ? juce::Colours::white : juce::Colours::grey);
-    g.setFont(13.0f);
-    g.drawText(file.getFileName(), 8, 0, 300, height, juce::Justification::centredLeft);
-    g.setColour(juce::Colours::grey);
-    g.drawText(file.getParentDirectory().getFullPathName() + "   " +
-                   (file.existsAsFile() ? HealthPanel::formatBytes(file.getSize()) : juce::String("missing")),
-               316, 0, width - 324, height, juce::Justification::centredLeft);
-}
-
-void MainComponent::listBoxItemDoubleClicked(int row, const juce::MouseEvent&)
-{
-    juce::File(recent[row]).revealToUser();
-}
-
 void MainComponent::paint(juce::Graphics& g)
 {
     g.fillAll(juce::Colour(0xff262a31));
@@ -436,13 +445,11 @@ void MainComponent::resized()
     fileMeter.setBounds(meters);
     area.removeFromTop(6);
     health.setBounds(area.removeFromTop(64));
+    area.removeFromTop(6);
+    waveform.setBounds(area.removeFromTop(72));
     area.removeFromTop(8);
 
-    auto bottom = area.removeFromBottom(150);
-    auto recentHeader = bottom.removeFromTop(26);
-    openFolderButton.setBounds(recentHeader.removeFromRight(110).reduced(1));
-    recentLabel.setBounds(recentHeader);
-    recentList.setBounds(bottom);
+    takeList.setBounds(area.removeFromBottom(150));
     area.removeFromBottom(8);
 
     takeArea = area.removeFromLeft(400);
@@ -461,7 +468,9 @@ void MainComponent::resized()
     row(bitrateLabel, bitrateBox);
     row(folderLabel, folderValue, &folderButton);
     row(patternLabel, patternEditor);
-    preChainToggle.setBounds(take.removeFromTop(30));
+    namePreview.setBounds(take.removeFromTop(18).withTrimmedLeft(80));
+    preChainToggle.setBounds(take.removeFromTop(28));
+    monitorToggle.setBounds(take.removeFromTop(28));
     area.removeFromLeft(16);
     chain.setBounds(area);
 }

@@ -4,6 +4,8 @@
 #include "ChainPanel.h"
 #include "HealthPanel.h"
 #include "LevelMeter.h"
+#include "TakeListPanel.h"
+#include "WaveformView.h"
 
 #include <juce_gui_basics/juce_gui_basics.h>
 
@@ -11,10 +13,10 @@ namespace capstan::app
 {
 
 /** The main window's content: transport (record, pause, stop), a failure banner, meters of what goes into the file
-    (and of the pre-chain file's input when it is recorded), the health cells,
-    take settings, the insert chain and the recent takes. A 15 Hz timer reads the engine's status; nothing here runs
-    on the audio thread. */
-class MainComponent final : public juce::Component, private juce::Timer, private juce::ListBoxModel
+    (and of the pre-chain file's input when it is recorded), the health cells, the waveform of the take, take settings
+    with a preview of the next file name, input monitoring, the insert chain and the recent takes. A 15 Hz timer reads
+    the engine's status; nothing here runs on the audio thread. */
+class MainComponent final : public juce::Component, private juce::Timer
 {
 public:
     MainComponent(AppCore& core, juce::StringArray extraScanFolders);
@@ -34,6 +36,17 @@ public:
     ChainPanel& chainPanel() { return chain; }
     /** Refreshes everything the timer shows, now (for screenshots). */
     void refreshNow() { timerCallback(); }
+    /** JUCE's device selector in a dialog (inputs and outputs). */
+    void showAudioSettings();
+    /** Version, FFmpeg's and JUCE's, in a message box; writes nothing. */
+    void showAbout();
+    /** Input monitoring switched as its toggle does. */
+    void setMonitoring(bool enabled);
+    bool isMonitoring() const { return monitorToggle.getToggleState(); }
+    /** "Next: NAME.flac + .mp3": what the next take's file will be called. */
+    juce::String namePreviewText() const { return namePreview.getText(); }
+    TakeListPanel& takeListPanel() { return takeList; }
+    WaveformView& waveformView() { return waveform; }
 
     void paint(juce::Graphics& g) override;
     void resized() override;
@@ -42,34 +55,29 @@ public:
 
 private:
     void togglePause();
-    void showAbout();
     void timerCallback() override;
+    void updateNamePreview();
     void applySettingsFromControls();
     void showSettingsInControls();
     void chooseFolder();
-    void showAudioSettings();
     juce::File takeFolder() const;
-
-    int getNumRows() override { return recent.size(); }
-    void paintListBoxItem(int row, juce::Graphics& g, int width, int height, bool selected) override;
-    void listBoxItemDoubleClicked(int row, const juce::MouseEvent&) override;
 
     AppCore& core;
     juce::TextButton recordButton{"Record"}, pauseButton{"Pause"}, stopButton{"Stop"}, audioButton{"Audio settings..."},
-        folderButton{"Choose..."}, openFolderButton{"Open folder"}, aboutButton{"About"};
+        folderButton{"Choose..."}, aboutButton{"About"};
     juce::Label stateLabel, deviceLabel, banner, formatLabel{{}, "Format"}, extraLabel{{}, "Also write"},
-        bitrateLabel{{}, "Bit rate"}, folderLabel{{}, "Folder"}, folderValue, patternLabel{{}, "Name"},
-        recentLabel{{}, "Recent takes"};
+        bitrateLabel{{}, "Bit rate"}, folderLabel{{}, "Folder"}, folderValue, patternLabel{{}, "Name"}, namePreview;
     juce::ComboBox formatBox, extraBox, bitrateBox;
     juce::TextEditor patternEditor;
     juce::ToggleButton preChainToggle{"Also record the pre-chain signal (second file)"};
+    juce::ToggleButton monitorToggle{"Monitor: hear the input on the outputs"};
     LevelMeter fileMeter, inputMeter;
     HealthPanel health;
     ChainPanel chain;
-    juce::ListBox recentList{"recent", this};
-    juce::StringArray recent;
-    juce::String problem, warning;
-    int lastTakesCompleted = 0, lastPreTakesCompleted = 0;
+    WaveformView waveform;
+    TakeListPanel takeList;
+    juce::String problem, warning, monitorProblem;
+    int lastTakesCompleted = 0, lastPreTakesCompleted = 0, previewTicks = 0;
     bool takeFailed = false;
     std::unique_ptr<juce::FileChooser> chooser;
     juce::Rectangle<int> takeArea;

@@ -148,8 +148,12 @@ void PluginHost::save() const
         return;
     if (auto xml = known.createXml())
     {
+        // Unchanged lists are not rewritten: a launch that changes nothing leaves the settings folder as it was.
+        const auto text = xml->toString();
+        if (file.existsAsFile() && file.loadFileAsString() == text)
+            return;
         file.getParentDirectory().createDirectory();
-        xml->writeTo(file);
+        file.replaceWithText(text);
     }
 }
 

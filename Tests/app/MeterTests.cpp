@@ -1,6 +1,7 @@
 // The app's meters show what goes into the files: a known gain in the chain, and the meters' figures for the take
 // compared with the files decoded by ffmpeg.
 
+#include "EngineDriver.h"
 #include "support/TestSupport.h"
 
 #include <AudioEngine.h>
@@ -40,36 +41,13 @@ std::vector<MeterTap::Reading> measureFile(const std::vector<T>& samples, Predic
     return readings;
 }
 
-/** Runs the device callback by hand (faster than real time) until `engine`'s take of `seconds` is written. */
-void recordTake(AudioEngine& engine, TestSignal& signal, double seconds)
-{
-    constexpr int blockFrames = 480;
-    juce::AudioBuffer<float> buffer(channels, blockFrames);
-    std::vector<const float*> inputs(channels);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    for (int64_t position = 0, block = 0; std::chrono::steady_clock::now() < deadline; ++block)
-    {
-        if (block == 10)
-            engine.startTake(seconds);
-        signal.render(buffer.getArrayOfWritePointers(), position, blockFrames);
-        for (int c = 0; c < channels; ++c)
-            inputs[size_t(c)] = buffer.getReadPointer(c);
-        engine.audioDeviceIOCallbackWithContext(inputs.data(), channels, nullptr, 0, blockFrames, {});
-        position += blockFrames;
-        if (block > 10 && engine.status().takesCompleted >= 1 && engine.preChainStatus().takesCompleted >= 1)
-            return;
-        std::this_thread::sleep_for(std::chrono::microseconds(2500));
-    }
-}
 } // namespace
 
 TEST_CASE("the meters show what goes into the file: +12 dB in the chain, compared with the decoded take")
 {
     TestDir dir;
     app::PluginChain chain;
-    auto gain = std::make_unique<app::GainPlugin>();
-    gain->setGainDb(12.0f);
-    chain.insert(std::move(gain), app::GainPlugin::description());
+    appendGain(chain, 12.0f);
     AudioEngine engine(chain);
     TakeSettings settings;
     settings.format = RecordingFormat::wav32f;        // keeps samples over full scale as they are
@@ -82,7 +60,7 @@ TEST_CASE("the meters show what goes into the file: +12 dB in the chain, compare
 
     // A -6 dBFS tone: about +6 dBFS after the gain, so about two thirds of the samples are over full scale.
     TestSignal signal({.kind = TestSignal::Kind::tone, .sampleRate = rate, .numChannels = channels, .amplitude = 0.5});
-    recordTake(engine, signal, 1.0);
+    recordTake(engine, signal, channels, 1.0);
     const auto post = engine.status();
     const auto pre = engine.preChainStatus();
     INFO("post: " << post.lastError << " pre: " << pre.lastError);

@@ -123,7 +123,29 @@ std::string TakeNamer::nextPath(const TakeSettings& settings, const std::string&
     if (error || !fs::is_directory(folder))
         throw Error("cannot create the recording folder '" + folder +
                     "': " + (error ? error.message() : std::string("a file of that name is in the way")));
+    return findName(settings, folder, trackName, now, take, claimIfFree);
+}
 
+std::string TakeNamer::previewPath(const TakeSettings& settings, const std::string& trackName, int takesNamed,
+                                   std::chrono::system_clock::time_point now)
+{
+    const std::string folder = settings.folder.empty() ? defaultRecordFolder() : expandHome(settings.folder);
+    const auto isFree = [](const std::vector<std::string>& paths)
+    {
+        std::error_code error;
+        for (const auto& path : paths)
+            if (fs::exists(path, error) || fs::exists(path + ".drops.json", error))
+                return false;
+        return true;
+    };
+    int take = std::max(0, takesNamed);
+    return findName(settings, folder, trackName, now, take, isFree);
+}
+
+std::string TakeNamer::findName(const TakeSettings& settings, const std::string& folder, const std::string& trackName,
+                                std::chrono::system_clock::time_point now, int& take,
+                                const std::function<bool(const std::vector<std::string>&)>& claim)
+{
     const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
     std::tm local{};
     localtime_r(&seconds, &local);
@@ -154,7 +176,7 @@ std::string TakeNamer::nextPath(const TakeSettings& settings, const std::string&
         name = sanitize(name);
 
         const std::vector<std::string> paths = pathsFor(settings, (fs::path(folder) / (name + extension)).string());
-        if (claimIfFree(paths))
+        if (claim(paths))
             return paths.front();
         if (numbered)
             ++take;

@@ -28,6 +28,11 @@ public:
                          std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
     int takesNamed() const noexcept { return take; }
 
+    /** What nextPath() would return now for a namer that has named `takesNamed` takes, without creating the folder or
+        any file (for a name preview in a window). The same pattern, tokens, numbering and free-name search. */
+    static std::string previewPath(const TakeSettings& settings, const std::string& trackName, int takesNamed,
+                                   std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
     // Added by the session layer (not in the first contract):
 
     /** The take's formats: the main one first, then each extra one once (a repeat of an earlier one is skipped). */
@@ -46,6 +51,11 @@ public:
                                                     const std::function<std::string(const std::string&)>& fileOf);
 
 private:
+    /** The first name from take number `take` + 1 for which `claim(paths)` is true; `take` ends at its number. */
+    static std::string findName(const TakeSettings& settings, const std::string& folder, const std::string& trackName,
+                                std::chrono::system_clock::time_point now, int& take,
+                                const std::function<bool(const std::vector<std::string>&)>& claim);
+
     int take = 0;
 };
 
