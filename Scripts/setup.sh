@@ -18,6 +18,9 @@ packages=(
     python3 python3-dev python3-numpy pybind11-dev
     # device capture in tests: a dummy JACK server, reached through ALSA's jack plugin (no sound card needed)
     jackd2 libasound2-plugins
+    # desktop sound servers in tests (each started privately): PulseAudio, and PipeWire with its pulse server,
+    # session manager (on a private session bus) and JACK library; pulseaudio-utils plays the test tone
+    pulseaudio pulseaudio-utils pipewire pipewire-bin pipewire-pulse pipewire-jack wireplumber dbus
     # JUCE's JACK device type builds against libjack's headers
     libjack-jackd2-dev
     # the visualizer's label font (JUCE renders text through FreeType, no display needed)
