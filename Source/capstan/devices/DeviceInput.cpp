@@ -13,6 +13,12 @@
 #include <limits>
 #include <vector>
 
+namespace juce
+{
+// JUCE's own step of its message loop (juce_linux_Messaging.cpp); the public loop needs JUCE_MODAL_LOOPS_PERMITTED.
+bool dispatchNextMessageOnSystemQueue(bool returnIfNoPendingMessages);
+} // namespace juce
+
 namespace capstan
 {
 
@@ -126,6 +132,19 @@ struct DeviceInput::Impl
             for (const double rate : candidate->getAvailableSampleRates())
                 rates.add(juce::String(int(rate)));
             return error.trim() + (rates.isEmpty() ? "" : " (rates: " + rates.joinIntoString(", ") + " Hz)");
+        }
+        // JUCE's JACK device counts a channel active once its port is connected, and learns that through a message
+        // posted to the message thread. jackd connects before jack_connect returns; PipeWire's JACK library a
+        // moment later. There is no running message loop here: deliver those messages until every channel asked for
+        // is active, for up to a second.
+        const int expected = std::min(request.numChannels, candidate->getInputChannelNames().size());
+        const auto active = [&] { return candidate->getActiveInputChannels().countNumberOfSetBits(); };
+        for (int waited = 0; active() < expected && waited < 1000; waited += 10)
+        {
+            while (juce::dispatchNextMessageOnSystemQueue(true))
+                ;
+            if (active() < expected)
+                juce::Thread::sleep(10);
         }
         if (candidate->getActiveInputChannels().countNumberOfSetBits() == 0)
             return "opened with no input channel";
