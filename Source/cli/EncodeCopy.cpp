@@ -8,7 +8,9 @@
 
 #include <capstan/media/Remuxer.h>
 
+#include <chrono>
 #include <cstdio>
+#include <thread>
 
 namespace capstan::cli
 {
@@ -71,8 +73,15 @@ int runStreamCopy(const ParsedArguments& a, const CopyRequest& r)
     remuxer.open(request);
 
     ProgressLine progress(a, cutLength(remuxer.duration(), r.start, r.end));
+    // --realtime paces the copy by its packets' times, as ffmpeg -re -c copy does (a file to a live server).
+    const bool realtime = a.has("realtime");
+    const auto wallStart = std::chrono::steady_clock::now();
     while (!InterruptGuard::interrupted() && remuxer.copyNext())
+    {
         progress.update(remuxer.position());
+        if (realtime)
+            std::this_thread::sleep_until(wallStart + std::chrono::microseconds(int64_t(remuxer.position() * 1e6)));
+    }
     remuxer.close();
     progress.finish(remuxer.position());
 

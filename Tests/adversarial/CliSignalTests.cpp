@@ -41,14 +41,16 @@ bool waitForBytes(const fs::path& file, double seconds, uintmax_t size = 0)
     return false;
 }
 
-/** Starts `capstan encode long.wav OUTPUT --realtime`, lets it encode about a second, sends `signalNumber`. */
-void checkInterruptedEncode(const std::string& name, int signalNumber, const std::string& signalName)
+/** Starts `capstan encode long.wav OUTPUT --realtime [extra]`, lets it encode about a second, sends `signalNumber`. */
+void checkInterruptedEncode(const std::string& name, int signalNumber, const std::string& signalName,
+                            const std::vector<std::string>& extra = {})
 {
     test::TestDir dir(name);
     const fs::path input = longInput(dir);
     const fs::path output = dir.file(name);
-    test::ChildProcess child({CAPSTAN_CLI_PATH, "encode", input.string(), output.string(), "--realtime"},
-                             dir.file("out.txt"), dir.file("err.txt"));
+    std::vector<std::string> command{CAPSTAN_CLI_PATH, "encode", input.string(), output.string(), "--realtime"};
+    command.insert(command.end(), extra.begin(), extra.end());
+    test::ChildProcess child(command, dir.file("out.txt"), dir.file("err.txt"));
     REQUIRE(child.started());
     // Matroska holds its first cluster back for seconds, so the file's size cannot tell that encoding began: a
     // fixed delay well past start-up (a fraction of a second) does.
@@ -93,6 +95,16 @@ TEST_CASE("encode: the first Ctrl-C finishes every other container with its inde
     {
         INFO(name);
         checkInterruptedEncode(name, SIGINT, "SIGINT");
+    }
+}
+
+TEST_CASE("encode --encoder copy: the first Ctrl-C finishes the remuxed file too", "[adversarial][signals]")
+{
+    REQUIRE(test::haveFfmpegTools());
+    for (const char* name : {"copy.mka", "copy.mov", "copy.wav"})
+    {
+        INFO(name);
+        checkInterruptedEncode(name, SIGINT, "SIGINT", {"--encoder", "copy"});
     }
 }
 
