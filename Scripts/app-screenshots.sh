@@ -10,7 +10,7 @@
 #   4. a take into a folder that cannot exist: the app must exit 1 and say why;
 #   5. no display: one line and exit 1 (not a crash); --version prints the version and creates no file;
 #   6. a hot chain: the built-in gain at +24 dB, clipping on the meters and in the waveform, levels checked;
-#   7. the silence warning: the dummy backend's "Silence" device for 7 s, the banner captured after 5 s;
+#   7. the silence warning: the dummy backend's "Silence" device for 8 s, the banner captured after 5 s;
 #   8. the device list: the audio settings dialog (--show audio-settings);
 #   9. the take list and the waveform: two short takes, then a third captured mid-take;
 #  10. About (--show about) with an empty HOME and a settings folder made beforehand: nothing is created or changed.
@@ -68,10 +68,15 @@ grab() { # grab PID OUTPUT.png [TITLE]
     w=${geometry%%x*}; geometry=${geometry#*x}
     h=${geometry%%+*}; geometry=${geometry#*+}
     x=${geometry%%+*}; y=${geometry#*+}
-    ffmpeg -v error -y -f x11grab -draw_mouse 0 -video_size "${w}x${h}" -i "$display+$x,$y" -frames:v 1 "$shot"
-    # A blank picture means the window was not drawn: count its distinct colours.
+    # A blank picture means the window was not drawn yet (a loaded machine paints late): count its distinct colours
+    # and grab again, a few times, before calling it blank.
     local colours
-    colours=$(ffmpeg -v error -i "$shot" -vf "scale=64:64" -f rawvideo -pix_fmt rgb24 - | od -An -v -tx1 -w3 | sort -u | wc -l)
+    for _ in $(seq 10); do
+        ffmpeg -v error -y -f x11grab -draw_mouse 0 -video_size "${w}x${h}" -i "$display+$x,$y" -frames:v 1 "$shot"
+        colours=$(ffmpeg -v error -i "$shot" -vf "scale=64:64" -f rawvideo -pix_fmt rgb24 - | od -An -v -tx1 -w3 | sort -u | wc -l)
+        [[ "$colours" -gt 8 ]] && break
+        sleep 0.3
+    done
     echo "$shot: ${w}x${h}, $colours colours (64x64 thumbnail)"
     [[ "$colours" -gt 8 ]] || { echo "app-screenshots: $shot looks blank" >&2; return 1; }
 }
@@ -204,11 +209,11 @@ grep -q "level: file ch1 peak 7\.9.* (+18\.0 dB)" "$outdir/hot-chain.log" ||
 
 # 7. Digital silence (the dummy backend's "Silence" device, what an unconnected input gives): after 5 s the orange
 # banner says NO SIGNAL?, the take goes on to its end, and the app reports the warning.
-run_and_grab silence 6.6 --audio-backend dummy --device "Silence (digital zero)" --settings-dir "$outdir/settings-silence" \
-    --record "$outdir/takes/silence.flac" --duration 7 --quit-when-done
-check_take "$outdir/takes/silence.flac" 7
+run_and_grab silence 6.3 --audio-backend dummy --device "Silence (digital zero)" --settings-dir "$outdir/settings-silence" \
+    --record "$outdir/takes/silence.flac" --duration 8 --quit-when-done
+check_take "$outdir/takes/silence.flac" 8
 grep "^warning: " "$outdir/silence.log" | grep -qi "silence" ||
-    { echo "app-screenshots: no silence warning after 7 s of digital silence" >&2; exit 1; }
+    { echo "app-screenshots: no silence warning after 8 s of digital silence" >&2; exit 1; }
 
 # 8. The device list: JUCE's device selector (driver type, input and output device, rate, block size, channels).
 "$app" --audio-backend dummy --settings-dir "$outdir/settings-devices" --show audio-settings >"$outdir/devices.log" 2>&1 &
@@ -239,8 +244,11 @@ kill "$app_pid"
 wait "$app_pid" 2>/dev/null || true
 listing() { find "$1" -printf '%P %s %T@\n' | sort; }
 before=$(listing "$outdir/settings-about")
-mkdir -p "$outdir/about-home"
-HOME="$outdir/about-home" XDG_CONFIG_HOME= "$app" --audio-backend dummy --settings-dir "$outdir/settings-about" \
+mkdir -p "$outdir/about-home" "$outdir/about-run"
+chmod 700 "$outdir/about-run"
+# A desktop session has XDG_RUNTIME_DIR; without one, libpulse (reached through ALSA's pulse PCM when JUCE lists
+# devices) keeps its runtime link in ~/.config/pulse: that file would be libpulse's, not Capstan's.
+HOME="$outdir/about-home" XDG_CONFIG_HOME= XDG_RUNTIME_DIR="$outdir/about-run" "$app" --audio-backend dummy --settings-dir "$outdir/settings-about" \
     --show about >"$outdir/about.log" 2>&1 &
 app_pid=$!
 pids=("$app_pid" "${pids[@]}")

@@ -136,7 +136,8 @@ std::vector<Row> rows()
          {{"o.wav", false}}},
         {"output folder removed while encoding: a failure that says the output is lost",
          {"sh", "-c",
-          "mkdir @/sub && ({capstan} encode @/in.wav @/sub/o.flac --realtime & sleep 0.4; rm -rf @/sub; wait $!)"},
+          "mkdir @/sub && ({capstan} encode @/in.wav @/sub/o.flac --realtime & "
+          "until [ -e @/sub/o.flac ]; do sleep 0.05; done; sleep 0.3; rm -rf @/sub; wait $!)"},
          {},
          1,
          {"was removed", "is lost"},
