@@ -158,7 +158,7 @@ pts: the first frame's time in seconds, rounded down to a whole frame (as torcha
 )doc";
 } // namespace
 
-PYBIND11_MODULE(capstan, m)
+PYBIND11_MODULE(_capstan, m)
 {
     m.doc() = moduleDoc;
     m.attr("__version__") = CAPSTAN_VERSION;
