@@ -20,8 +20,8 @@ build="${2:-${CAPSTAN_BUILD_DIR:-$root/build}}"
 python=/usr/bin/python3
 suite="$root/Tests/python/torchaudio_suite/run_suite.py"
 [[ -f "$test_file" ]] || { echo "no such file: $test_file" >&2; exit 2; }
-ls "$build"/python/capstan/_capstan*.so "$build"/python/capstan*.so >/dev/null 2>&1 ||
-    { echo "no capstan module in $build/python: build the capstan_python target first" >&2; exit 2; }
+compgen -G "$build/python/capstan/_capstan*.so" >/dev/null ||
+    { echo "no capstan package in $build/python: build the capstan_python target first" >&2; exit 2; }
 
 out="$(mktemp -d "${TMPDIR:-/tmp}/capstan-torchaudio-tests.XXXXXX")"
 export PYTHONPATH="$build/python" PYTHONDONTWRITEBYTECODE=1
