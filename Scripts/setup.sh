@@ -16,6 +16,9 @@ packages=(
     ffmpeg
     # the Python module (Debian's own interpreter, numpy, pybind11)
     python3 python3-dev python3-numpy pybind11-dev
+    # the `peer` tests: torchaudio's StreamWriter (0.13, on the same FFmpeg) as the reference capstan is compared
+    # with; parameterized for torchaudio's own tests (Scripts/torchaudio-tests.sh)
+    python3-torchaudio python3-parameterized
     # device capture in tests: a dummy JACK server, reached through ALSA's jack plugin (no sound card needed)
     jackd2 libasound2-plugins
     # desktop sound servers in tests (each started privately): PulseAudio, and PipeWire with its pulse server,

@@ -34,7 +34,19 @@ std::string describe(const CodecConfig& c)
 
 /** The module's exception types; the module keeps them alive. */
 PyObject* errorType = nullptr;
+PyObject* argumentTypeErrorType = nullptr;
+PyObject* argumentValueErrorType = nullptr;
 PyObject* rangeErrorType = nullptr;
+PyObject* destinationErrorType = nullptr;
+
+PyObject* addException(py::module_& m, const char* name, const char* doc, const py::tuple& bases)
+{
+    PyObject* type = PyErr_NewExceptionWithDoc((std::string("capstan.") + name).c_str(), doc, bases.ptr(), nullptr);
+    if (!type)
+        throw py::error_already_set();
+    m.add_object(name, py::handle(type));
+    return type;
+}
 
 /** capstan's messages may quote a path that is not UTF-8: never let that turn into a UnicodeDecodeError. */
 void raise(PyObject* type, const char* message)
@@ -146,20 +158,30 @@ pts: the first frame's time in seconds, rounded down to a whole frame (as torcha
 )doc";
 } // namespace
 
-PYBIND11_MODULE(capstan, m)
+PYBIND11_MODULE(_capstan, m)
 {
     m.doc() = moduleDoc;
     m.attr("__version__") = CAPSTAN_VERSION;
-    // capstan.Error is a RuntimeError, as torchaudio's errors were. capstan.OutOfRangeError is a value out of its
-    // range: a ValueError for Python code, and still a capstan.Error (RuntimeError) for torchaudio-era code.
+    // capstan.Error is a RuntimeError, as torchaudio's errors were. Bad arguments get the idiomatic Python type
+    // too (TypeError, ValueError) while staying capstan.Error, so `except RuntimeError` code written for
+    // torchaudio keeps working. OutOfRangeError is an ArgumentValueError whose message names the range.
     errorType = PyErr_NewExceptionWithDoc("capstan.Error", "A failure reported by capstan or FFmpeg.",
                                           PyExc_RuntimeError, nullptr);
     m.add_object("Error", py::handle(errorType));
-    const py::tuple rangeBases = py::make_tuple(py::handle(errorType), py::handle(PyExc_ValueError));
-    rangeErrorType = PyErr_NewExceptionWithDoc("capstan.OutOfRangeError",
-                                               "A number outside its accepted range; the message names the range.",
-                                               rangeBases.ptr(), nullptr);
-    m.add_object("OutOfRangeError", py::handle(rangeErrorType));
+    const py::handle error(errorType);
+    argumentTypeErrorType =
+        addException(m, "ArgumentTypeError", "An argument of the wrong type, e.g. a float64 chunk on an 'flt' stream.",
+                     py::make_tuple(error, py::handle(PyExc_TypeError)));
+    argumentValueErrorType = addException(
+        m, "ArgumentValueError", "An argument of the right type but a wrong value, e.g. a chunk of the wrong shape.",
+        py::make_tuple(error, py::handle(PyExc_ValueError)));
+    rangeErrorType =
+        addException(m, "OutOfRangeError", "A number outside its accepted range; the message names the range.",
+                     py::make_tuple(py::handle(argumentValueErrorType)));
+    destinationErrorType = addException(
+        m, "DestinationError",
+        "dst is neither a path, a URL nor a file-like object (a ValueError, as in torchaudio, and a TypeError).",
+        py::make_tuple(py::handle(PyExc_TypeError), py::handle(PyExc_ValueError)));
     py::register_exception_translator(
         [](std::exception_ptr thrown)
         {
@@ -175,6 +197,18 @@ PYBIND11_MODULE(capstan, m)
             catch (const capstan::Error& e)
             {
                 raise(errorType, e.what());
+            }
+            catch (const capstan::python::ArgumentTypeError& e)
+            {
+                raise(argumentTypeErrorType, e.what());
+            }
+            catch (const capstan::python::ArgumentValueError& e)
+            {
+                raise(argumentValueErrorType, e.what());
+            }
+            catch (const capstan::python::DestinationError& e)
+            {
+                raise(destinationErrorType, e.what());
             }
         });
 
@@ -226,16 +260,16 @@ PYBIND11_MODULE(capstan, m)
         .def(py::init<py::object, std::optional<std::string>, py::object>(), py::arg("dst"),
              py::arg("format") = py::none(), py::arg("buffer_size") = 4096)
         .def("add_audio_stream", &PyStreamWriter::addAudioStream, addAudioDoc, py::arg("sample_rate"),
-             py::arg("num_channels"), py::arg("format") = "flt", py::kw_only(), py::arg("encoder") = py::none(),
-             py::arg("encoder_option") = py::none(), py::arg("encoder_format") = py::none(),
+             py::arg("num_channels"), py::arg("format") = "flt", py::arg("encoder") = py::none(),
+             py::arg("encoder_option") = py::none(), py::arg("encoder_format") = py::none(), py::kw_only(),
              py::arg("encoder_sample_rate") = py::none(), py::arg("encoder_num_channels") = py::none(),
              py::arg("codec_config") = py::none(), py::arg("filter_desc") = py::none())
         .def("add_video_stream", &PyStreamWriter::addVideoStream, addVideoDoc, py::arg("frame_rate"), py::arg("width"),
-             py::arg("height"), py::arg("format") = "rgb24", py::kw_only(), py::arg("encoder") = py::none(),
+             py::arg("height"), py::arg("format") = "rgb24", py::arg("encoder") = py::none(),
              py::arg("encoder_option") = py::none(), py::arg("encoder_format") = py::none(),
-             py::arg("encoder_frame_rate") = py::none(), py::arg("encoder_width") = py::none(),
-             py::arg("encoder_height") = py::none(), py::arg("codec_config") = py::none(),
-             py::arg("filter_desc") = py::none(), py::arg("hw_accel") = py::none())
+             py::arg("hw_accel") = py::none(), py::kw_only(), py::arg("encoder_frame_rate") = py::none(),
+             py::arg("encoder_width") = py::none(), py::arg("encoder_height") = py::none(),
+             py::arg("codec_config") = py::none(), py::arg("filter_desc") = py::none())
         .def("set_metadata", &PyStreamWriter::setMetadata, "Container metadata (title, artist...), before open().",
              py::arg("metadata"))
         .def(
@@ -275,4 +309,6 @@ PYBIND11_MODULE(capstan, m)
         .def_property_readonly("num_streams", &PyStreamWriter::numStreams)
         .def_property_readonly("_chunks_copied", &PyStreamWriter::chunksCopied)
         .def("__repr__", &PyStreamWriter::describe);
+    // torchaudio 2.1 .. 2.8 (torio) called the class StreamingMediaEncoder.
+    m.attr("StreamingMediaEncoder") = m.attr("StreamWriter");
 }

@@ -1,5 +1,7 @@
 #include "ChunkArrays.h"
 
+#include "PyArguments.h"
+
 namespace py = pybind11;
 
 namespace capstan::python
@@ -43,12 +45,48 @@ std::string describeExpected(const py::dtype& dtype, const std::string& shape)
     const bool vowel = name[0] == 'i'; // "an int16", "a uint8", "a float32"
     return std::string(vowel ? "an " : "a ") + name + " array of shape " + shape;
 }
+
+/** A torch.Tensor, without importing torch: only a program that already imported it can pass one. */
+bool isTorchTensor(py::handle chunk)
+{
+    const auto modules = py::module_::import("sys").attr("modules");
+    if (!modules.contains("torch"))
+        return false;
+    return py::isinstance(chunk, modules["torch"].attr("Tensor"));
+}
+
+/** torchaudio took CPU tensors as they are, requires_grad too: the samples are read, never differentiated, so
+    the tensor is detached (a view, no copy). Tensor.numpy() keeps the tensor's strides, so a permuted or sliced
+    tensor is still shared. */
+py::array torchTensorArray(py::handle tensor, const std::string& method)
+{
+    py::object t = py::reinterpret_borrow<py::object>(tensor);
+    if (t.attr("device").attr("type").cast<std::string>() != "cpu")
+        throw ArgumentTypeError(method + ": the chunk is a tensor on " + py::str(t.attr("device")).cast<std::string>() +
+                                "; capstan encodes from CPU memory: pass tensor.cpu()");
+    if (t.attr("requires_grad").cast<bool>())
+        t = t.attr("detach")();
+    // Lazy negation / conjugation bits (x.neg() views) are resolved: that copies, as torch itself must.
+    t = t.attr("resolve_neg")().attr("resolve_conj")();
+    try
+    {
+        return t.attr("numpy")();
+    }
+    catch (py::error_already_set& error)
+    {
+        // A dtype numpy has no type for (bfloat16...): no sample format takes it.
+        throw ArgumentTypeError(method + ": cannot use a tensor of " + py::str(t.attr("dtype")).cast<std::string>() +
+                                " (" + exceptionText(error) + ")");
+    }
+}
 } // namespace
 
 py::array toNumpyArray(py::handle chunk, const std::string& method)
 {
     if (py::isinstance<py::array>(chunk))
         return py::reinterpret_borrow<py::array>(chunk);
+    if (isTorchTensor(chunk))
+        return torchTensorArray(chunk, method);
 
     const auto numpy = py::module_::import("numpy");
     std::string dlpackFailure;
@@ -78,12 +116,12 @@ py::array toNumpyArray(py::handle chunk, const std::string& method)
     }
     const std::string typeName = py::str(py::type::of(chunk).attr("__name__"));
     if (!dlpackFailure.empty())
-        throw py::type_error(method + ": cannot read the " + typeName + " chunk as a CPU array (" + dlpackFailure +
-                             "); pass a numpy array or a CPU tensor, e.g. tensor.detach().cpu()");
-    throw py::type_error(method +
-                         ": the chunk must be a numpy array or an object with __array__ or __dlpack__ "
-                         "(e.g. a torch tensor); got " +
-                         typeName);
+        throw ArgumentTypeError(method + ": cannot read the " + typeName + " chunk as a CPU array (" + dlpackFailure +
+                                "); pass a numpy array or a CPU tensor, e.g. tensor.detach().cpu()");
+    throw ArgumentTypeError(method +
+                            ": the chunk must be a numpy array or an object with __array__ or __dlpack__ "
+                            "(e.g. a torch tensor); got " +
+                            typeName);
 }
 
 py::dtype dtypeOf(SampleFormat format)
@@ -114,11 +152,11 @@ ChunkArray audioChunk(py::handle chunk, SampleFormat format, int numChannels, co
 
     // Never cast: a float64 waveform on an 'flt' stream is a mistake the caller should see (torchaudio's rule).
     if (!array.dtype().equal(expected))
-        throw py::type_error(where + " was added with format '" + std::string(toString(format)) + "', so the chunk " +
-                             "must be " + expectation + "; got " + dtypeText(array.dtype()) + " of shape " +
-                             shapeText(array));
+        throw ArgumentTypeError(where + " was added with format '" + std::string(toString(format)) +
+                                "', so the chunk " + "must be " + expectation + "; got " + dtypeText(array.dtype()) +
+                                " of shape " + shapeText(array));
     if (array.ndim() != 2 || array.shape(1) != numChannels)
-        throw py::value_error(where + " takes " + expectation + "; got shape " + shapeText(array));
+        throw ArgumentValueError(where + " takes " + expectation + "; got shape " + shapeText(array));
 
     ChunkArray result;
     result.length = array.shape(0);
@@ -183,8 +221,8 @@ ChunkArray videoChunk(py::handle chunk, PixelFormat format, int width, int heigh
     const py::dtype expected = py::dtype::of<uint8_t>();
     const std::string expectation = describeExpected(expected, videoShapeText(format, width, height));
     if (!array.dtype().equal(expected))
-        throw py::type_error(where + " takes " + std::string(toString(format)) + " frames as " + expectation +
-                             "; got " + dtypeText(array.dtype()) + " of shape " + shapeText(array));
+        throw ArgumentTypeError(where + " takes " + std::string(toString(format)) + " frames as " + expectation +
+                                "; got " + dtypeText(array.dtype()) + " of shape " + shapeText(array));
 
     const VideoShape shape = videoShapeOf(format, height);
     const auto dims = [&](std::initializer_list<py::ssize_t> wanted)
@@ -201,8 +239,8 @@ ChunkArray videoChunk(py::handle chunk, PixelFormat format, int width, int heigh
                              ? dims({0, shape.rawRows, width})
                              : dims({0, shape.channels, height, width}) || (shape.allow3d && dims({0, height, width}));
     if (!matches)
-        throw py::value_error(where + " takes " + std::string(toString(format)) + " frames as " + expectation +
-                              "; got shape " + shapeText(array));
+        throw ArgumentValueError(where + " takes " + std::string(toString(format)) + " frames as " + expectation +
+                                 "; got shape " + shapeText(array));
 
     ChunkArray result;
     result.length = array.shape(0);

@@ -12,9 +12,9 @@ int64_t PyArguments::integer(py::handle value, const std::string& name, int64_t 
 {
     // bool is an int in Python, but True as a sample rate is a mistake, not a 1.
     if (py::isinstance<py::bool_>(value) || !PyIndex_Check(value.ptr()))
-        throw py::type_error(name + " must be an int, got " +
-                             py::str(py::type::of(value).attr("__name__")).cast<std::string>() + " " +
-                             py::repr(value).cast<std::string>());
+        throw ArgumentTypeError(name + " must be an int, got " +
+                                py::str(py::type::of(value).attr("__name__")).cast<std::string>() + " " +
+                                py::repr(value).cast<std::string>());
     const auto number = py::reinterpret_steal<py::int_>(PyNumber_Index(value.ptr()));
     if (!number)
         throw py::error_already_set();
@@ -42,8 +42,8 @@ std::optional<double> PyArguments::seconds(py::handle value, const std::string& 
         if (error.matches(PyExc_OverflowError))
             throw capstan::RangeError(name + " " + py::repr(value).cast<std::string>() +
                                       " is out of range: accepted a finite number of seconds from 0");
-        throw py::type_error(name + " must be None or a number of seconds, got " +
-                             py::str(py::type::of(value).attr("__name__")).cast<std::string>());
+        throw ArgumentTypeError(name + " must be None or a number of seconds, got " +
+                                py::str(py::type::of(value).attr("__name__")).cast<std::string>());
     }
     return result;
 }
@@ -60,15 +60,15 @@ std::string PyArguments::pathBytes(py::handle path)
     {
         if (!error.matches(PyExc_UnicodeError))
             throw;
-        throw py::value_error("dst " + printable(py::repr(path).cast<std::string>()) +
-                              " cannot be a file name: it holds characters this system cannot encode (" +
-                              py::str(error.value()).cast<std::string>() +
-                              "); use a str of valid characters, or bytes for a name that is not UTF-8");
+        throw ArgumentValueError("dst " + printable(py::repr(path).cast<std::string>()) +
+                                 " cannot be a file name: it holds characters this system cannot encode (" +
+                                 py::str(error.value()).cast<std::string>() +
+                                 "); use a str of valid characters, or bytes for a name that is not UTF-8");
     }
     auto bytes = encoded.cast<std::string>();
     if (bytes.find('\0') != std::string::npos)
-        throw py::value_error("dst " + printable(py::repr(path).cast<std::string>()) +
-                              " cannot be a file name: it holds a NUL character");
+        throw ArgumentValueError("dst " + printable(py::repr(path).cast<std::string>()) +
+                                 " cannot be a file name: it holds a NUL character");
     return bytes;
 }
 

@@ -4,10 +4,33 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 namespace capstan::python
 {
+
+/** A bad argument, raised as a Python class that is both the idiomatic type and a capstan.Error (a RuntimeError),
+    because torchaudio raised RuntimeError for all of these and `except RuntimeError` code must keep working.
+    ArgumentTypeError -> capstan.ArgumentTypeError (TypeError): a float sample rate, a float64 chunk on 'flt'. */
+struct ArgumentTypeError : std::runtime_error
+{
+    using std::runtime_error::runtime_error;
+};
+
+/** -> capstan.ArgumentValueError (ValueError): a chunk of the wrong shape, an unknown format, a video chunk on an
+    audio stream. */
+struct ArgumentValueError : std::runtime_error
+{
+    using std::runtime_error::runtime_error;
+};
+
+/** -> capstan.DestinationError: `dst` is neither a path nor a file-like object. A TypeError, and a ValueError
+    because that is what torchaudio raised. */
+struct DestinationError : std::runtime_error
+{
+    using std::runtime_error::runtime_error;
+};
 
 /** Checks for the arguments Python code passes, so that a bad value gets one clear exception instead of pybind's
     "incompatible function arguments". All of it needs the GIL.

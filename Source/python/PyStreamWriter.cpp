@@ -3,6 +3,7 @@
 #include "ChunkArrays.h"
 #include "PyArguments.h"
 
+#include <capstan/media/Encoder.h>
 #include <capstan/media/Limits.h>
 
 #include <pybind11/stl.h>
@@ -10,12 +11,13 @@
 #include <climits>
 #include <cmath>
 #include <functional>
-#include <string_view>
 
 extern "C"
 {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/pixdesc.h>
+#include <libavutil/samplefmt.h>
 }
 
 namespace py = pybind11;
@@ -38,7 +40,7 @@ std::string optionText(py::handle value, const std::string& what, const std::str
         return value.cast<bool>() ? "1" : "0";
     if (py::isinstance<py::int_>(value) || py::isinstance<py::float_>(value))
         return py::str(value).cast<std::string>();
-    throw py::type_error(what + "['" + key + "'] must be a str (or a number), got " + typeName(value));
+    throw ArgumentTypeError(what + "['" + key + "'] must be a str (or a number), got " + typeName(value));
 }
 
 /** A dict (any mapping) of str -> str, in its own order; None is empty. */
@@ -48,12 +50,12 @@ std::vector<std::pair<std::string, std::string>> toPairs(py::handle mapping, con
     if (mapping.is_none())
         return pairs;
     if (!py::hasattr(mapping, "items"))
-        throw py::type_error(what + " must be a dict of str to str, got " + typeName(mapping));
+        throw ArgumentTypeError(what + " must be a dict of str to str, got " + typeName(mapping));
     for (const auto item : mapping.attr("items")())
     {
         const auto pair = item.cast<py::tuple>();
         if (!py::isinstance<py::str>(pair[0]))
-            throw py::type_error(what + " keys must be str, got " + typeName(pair[0]));
+            throw ArgumentTypeError(what + " keys must be str, got " + typeName(pair[0]));
         const auto key = pair[0].cast<std::string>();
         pairs.emplace_back(key, optionText(pair[1], what, key));
     }
@@ -99,12 +101,12 @@ Rational toRational(py::handle rate, const std::string& what)
     }
     catch (const Error& error)
     {
-        throw py::value_error(what + ": " + error.what());
+        throw ArgumentValueError(what + ": " + error.what());
     }
-    throw py::type_error(what +
-                         " must be a number (30, 29.97), a fractions.Fraction or a str such as '30000/1001', "
-                         "got " +
-                         typeName(rate));
+    throw ArgumentTypeError(what +
+                            " must be a number (30, 29.97), a fractions.Fraction or a str such as '30000/1001', "
+                            "got " +
+                            typeName(rate));
 }
 
 /** torchaudio's pts rule: seconds become a whole number of samples (or frames), rounded down; values a hair below
@@ -131,15 +133,16 @@ SampleFormat parseInputSampleFormat(const std::string& name)
     }
     catch (const Error&)
     {
-        throw py::value_error("unknown sample format '" + name + "'; accepted: " + accepted);
+        throw ArgumentValueError("unknown sample format '" + name + "'; accepted: " + accepted);
     }
     // As torchaudio: chunks are (time, channels) arrays, which is the interleaved layout.
     if (isPlanar(format))
-        throw py::value_error("sample format '" + name + "' is planar, but chunks are (time, channels) arrays: use '" +
-                              std::string(toString(toInterleaved(format))) +
-                              "' (to encode planar samples, pass "
-                              "encoder_format='" +
-                              name + "'); accepted: " + accepted);
+        throw ArgumentValueError("sample format '" + name +
+                                 "' is planar, but chunks are (time, channels) arrays: use '" +
+                                 std::string(toString(toInterleaved(format))) +
+                                 "' (to encode planar samples, pass "
+                                 "encoder_format='" +
+                                 name + "'); accepted: " + accepted);
     return format;
 }
 
@@ -151,23 +154,27 @@ PixelFormat parseInputPixelFormat(const std::string& name)
     }
     catch (const Error& error)
     {
-        throw py::value_error(error.what());
+        throw ArgumentValueError(error.what());
     }
 }
 
-/** torchaudio's default for a container whose default audio codec is PCM (wav, aiff...): that codec itself, e.g.
-    16-bit pcm_s16le for wav, whatever the input format. (capstan::StreamWriter alone would store the input's
-    format without loss; encoder="pcm_f32le" or encoder_format="flt" still asks for that.) Empty otherwise. */
-std::string torchaudioDefaultPcmEncoder(const std::string& muxer, const std::string& destination)
+/** The encoder torchaudio would use: `name`, or the container's default (for wav that is pcm_s16le whatever the
+    input, where capstan::StreamWriter alone would store the input's format without loss). Null when there is none:
+    adding the stream then reports it in capstan's words. */
+const AVCodec* torchaudioEncoder(const std::optional<std::string>& name, const std::string& muxer,
+                                 const std::string& destination, AVMediaType type)
 {
     const AVOutputFormat* format = av_guess_format(muxer.c_str(), nullptr, nullptr);
     if (!format)
-        return {};
-    const AVCodecID id = av_guess_codec(format, nullptr, destination.c_str(), nullptr, AVMEDIA_TYPE_AUDIO);
-    if (id == AV_CODEC_ID_NONE || !std::string_view(avcodec_get_name(id)).starts_with("pcm_"))
-        return {};
-    const AVCodec* codec = avcodec_find_encoder(id);
-    return codec ? codec->name : std::string();
+        return nullptr;
+    try
+    {
+        return Encoder::find(name.value_or(""), type, format, destination);
+    }
+    catch (const Error&)
+    {
+        return nullptr;
+    }
 }
 
 /** Sample rates and channel counts: what fits the library's int; the encoder's own limits are checked when the
@@ -206,8 +213,8 @@ PyStreamWriter::PyStreamWriter(py::object dst, std::optional<std::string> format
         return;
     }
     if (!py::hasattr(dst, "write"))
-        throw py::type_error("dst must be a path, a URL, or a file-like object with a write() method; got " +
-                             typeName(dst));
+        throw DestinationError("dst must be a path, a URL, or a file-like object with a write() method; got " +
+                               typeName(dst));
 
     sink = std::make_unique<PythonFileSink>(dst);
     std::string sinkMuxer = muxer;
@@ -291,8 +298,16 @@ int PyStreamWriter::addAudioStream(py::object sampleRateObject, py::object numCh
     config.format = parseInputSampleFormat(format);
     config.encoder = encoder.value_or("");
     config.encoderFormat = encoderFormat.value_or("");
-    if (!encoder && !encoderFormat)
-        config.encoder = torchaudioDefaultPcmEncoder(writer->formatName(), destination);
+    // torchaudio's choice when encoder_format is not given: the first sample format the encoder lists (s16 for
+    // flac and libopus, where capstan::StreamWriter alone keeps float input as 24-bit or float). An explicit
+    // encoder_format without an encoder keeps capstan's choice of encoder (pcm_f32le for 'flt' in wav).
+    if (!encoderFormat)
+        if (const AVCodec* codec = torchaudioEncoder(encoder, writer->formatName(), destination, AVMEDIA_TYPE_AUDIO))
+        {
+            config.encoder = codec->name;
+            if (codec->sample_fmts)
+                config.encoderFormat = av_get_sample_fmt_name(codec->sample_fmts[0]);
+        }
     config.encoderSampleRate = audioCount(encoderSampleRate, "encoder_sample_rate", "samples per second", true);
     config.encoderNumChannels = audioCount(encoderNumChannels, "encoder_num_channels", "channels", true);
     config.encoderOptions = toPairs(encoderOption, "encoder_option");
@@ -313,9 +328,9 @@ int PyStreamWriter::addAudioStream(py::object sampleRateObject, py::object numCh
 int PyStreamWriter::addVideoStream(py::object frameRate, py::object widthObject, py::object heightObject,
                                    const std::string& format, const std::optional<std::string>& encoder,
                                    py::object encoderOption, const std::optional<std::string>& encoderFormat,
-                                   py::object encoderFrameRate, py::object encoderWidth, py::object encoderHeight,
-                                   const std::optional<CodecConfig>& codecConfig,
-                                   const std::optional<std::string>& filterDesc, py::object hwAccel)
+                                   py::object hwAccel, py::object encoderFrameRate, py::object encoderWidth,
+                                   py::object encoderHeight, const std::optional<CodecConfig>& codecConfig,
+                                   const std::optional<std::string>& filterDesc)
 {
     if (!hwAccel.is_none())
     {
@@ -337,6 +352,12 @@ int PyStreamWriter::addVideoStream(py::object frameRate, py::object widthObject,
     config.format = parseInputPixelFormat(format);
     config.encoder = encoder.value_or("");
     config.encoderFormat = encoderFormat.value_or("");
+    // As for audio: torchaudio fed the encoder the first pixel format it lists, and left the aspect ratio unset.
+    if (!encoderFormat)
+        if (const AVCodec* codec = torchaudioEncoder(encoder, writer->formatName(), destination, AVMEDIA_TYPE_VIDEO))
+            if (codec->pix_fmts)
+                config.encoderFormat = av_get_pix_fmt_name(codec->pix_fmts[0]);
+    config.squarePixels = false;
     if (!encoderFrameRate.is_none())
         config.encoderFrameRate = toRational(encoderFrameRate, "encoder_frame_rate");
     config.encoderWidth = videoDimension(encoderWidth, "encoder_width", true);
@@ -361,8 +382,8 @@ void PyStreamWriter::setMetadata(py::object metadata)
 {
     if (state != State::configuring)
         throw Error("set_metadata() must be called before open()");
-    const Metadata pairs = toPairs(metadata, "metadata");
-    call([&] { writer->setMetadata(pairs); });
+    // torchaudio keeps only the last dict (its test_metadata_overwrite checks that); it is applied at open().
+    metadataPairs = toPairs(metadata, "metadata");
 }
 
 void PyStreamWriter::open(py::object option)
@@ -370,7 +391,13 @@ void PyStreamWriter::open(py::object option)
     if (state == State::open) // torchaudio: opening an open writer is a no-op
         return;
     const Options options = toPairs(option, "option");
-    call([&] { writer->open(options); });
+    call(
+        [&]
+        {
+            if (state == State::configuring)
+                writer->setMetadata(metadataPairs);
+            writer->open(options);
+        });
     state = State::open;
 }
 
@@ -418,7 +445,7 @@ const PyStreamWriter::Stream& PyStreamWriter::writableStream(py::handle index, b
             " stream(s), numbered from 0 in the order they were added"));
     const Stream& s = streams[static_cast<size_t>(stream)];
     if (s.isAudio != audio)
-        throw py::value_error(
+        throw ArgumentValueError(
             std::string(method) + ": stream " + std::to_string(stream) + " is " +
             (s.isAudio ? "an audio stream; use write_audio_chunk()" : "a video stream; use write_video_chunk()"));
     return s;
@@ -475,7 +502,7 @@ void PyStreamWriter::writeVideoChunk(py::object index, py::handle chunk, py::obj
 
     // An extension: one pts per frame (a list or 1-D array), as capstan::StreamWriter takes it.
     const auto wrongPts = []
-    { return py::type_error("write_video_chunk: pts must be None, a number of seconds, or one number per frame"); };
+    { return ArgumentTypeError("write_video_chunk: pts must be None, a number of seconds, or one number per frame"); };
     std::vector<double> framePts;
     try
     {

@@ -37,9 +37,9 @@ public:
     int addVideoStream(pybind11::object frameRate, pybind11::object width, pybind11::object height,
                        const std::string& format, const std::optional<std::string>& encoder,
                        pybind11::object encoderOption, const std::optional<std::string>& encoderFormat,
-                       pybind11::object encoderFrameRate, pybind11::object encoderWidth, pybind11::object encoderHeight,
-                       const std::optional<CodecConfig>& codecConfig, const std::optional<std::string>& filterDesc,
-                       pybind11::object hwAccel);
+                       pybind11::object hwAccel, pybind11::object encoderFrameRate, pybind11::object encoderWidth,
+                       pybind11::object encoderHeight, const std::optional<CodecConfig>& codecConfig,
+                       const std::optional<std::string>& filterDesc);
 
     void setMetadata(pybind11::object metadata);
     void open(pybind11::object option);
@@ -92,6 +92,7 @@ private:
     std::unique_ptr<PythonFileSink> sink; // declared before `writer`: it must outlive it
     std::unique_ptr<StreamWriter> writer;
     std::vector<Stream> streams;
+    Metadata metadataPairs; ///< set_metadata's last dict, given to the writer at open()
     State state = State::configuring;
     int64_t copies = 0;
     std::mutex mutex;

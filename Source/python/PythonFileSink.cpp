@@ -1,5 +1,7 @@
 #include "PythonFileSink.h"
 
+#include "PyArguments.h"
+
 #include <capstan/media/Error.h>
 
 #include <cstdio>
@@ -12,8 +14,8 @@ namespace capstan::python
 PythonFileSink::PythonFileSink(py::object f) : file(std::move(f))
 {
     if (!py::hasattr(file, "write"))
-        throw py::type_error("dst must be a path, a URL, or a file-like object with a write() method; got " +
-                             std::string(py::str(py::type::of(file).attr("__name__"))));
+        throw DestinationError("dst must be a path, a URL, or a file-like object with a write() method; got " +
+                               std::string(py::str(py::type::of(file).attr("__name__"))));
     writeMethod = file.attr("write");
 
     // seek() alone is not enough: pipes and sockets have one that fails; seekable() tells.

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -185,6 +186,33 @@ TEST_CASE("Video: a png still at frame rate 1 gives back the exact pixels", "[vi
     CHECK(stream.integer("height") == height);
     CHECK(stream.text("pix_fmt") == "rgb24");
     CHECK(compareBytes(decodeVideoBytes(file, "rgb24"), frame) == "identical");
+}
+
+TEST_CASE("Video: square pixels are declared unless squarePixels is false", "[video][media]")
+{
+    REQUIRE(haveFfmpegTools());
+    const TestDir dir;
+    for (const bool square : {true, false})
+    {
+        for (const bool filtered : {false, true}) // the filter graph carries the aspect ratio too
+        {
+            auto config = videoConfig({30, 1}, 64, 48, PixelFormat::rgb24, "libx264");
+            config.squarePixels = square;
+            config.filterDesc = filtered ? "hflip" : "";
+            const fs::path file = dir.file(std::string(square ? "square" : "unset") + (filtered ? "-f" : "") + ".mp4");
+            writeVideoFile(file, config, 5);
+            INFO(file);
+            const auto stream = probeStream(file, "v:0");
+            const std::string aspect = stream.has("sample_aspect_ratio") ? stream.text("sample_aspect_ratio") : "N/A";
+            if (square)
+                CHECK(aspect == "1:1");
+            else
+                CHECK((aspect == "N/A" || aspect == "0:1"));
+            const auto bytes = readFileBytes(file);
+            const std::string box = "pasp"; // mp4's pixel aspect box
+            CHECK((std::search(bytes.begin(), bytes.end(), box.begin(), box.end()) != bytes.end()) == square);
+        }
+    }
 }
 
 TEST_CASE("Video: every input pixel format is accepted and encoded faithfully", "[video][media]")

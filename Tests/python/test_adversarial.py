@@ -2,7 +2,8 @@
 words its message must hold (what was wrong and what is accepted), and what must be left on disk afterwards.
 
 Out-of-range numbers raise capstan.OutOfRangeError, which is a ValueError and also a capstan.Error (RuntimeError,
-as torchaudio raised): each such row checks both. Rows that keep a writer open write one second before the bad call
+as torchaudio raised): each such row checks both. Other bad arguments raise capstan.ArgumentTypeError or
+capstan.ArgumentValueError, a TypeError or ValueError that is also a capstan.Error, for the same reason. Rows that keep a writer open write one second before the bad call
 and close it after, and the file must still decode to that second: a refused call never damages what was written.
 """
 
@@ -151,15 +152,15 @@ ROWS = [
         ["cannot tell the container format", "pass a format"]),
     Row("file object without format", lambda t: StreamWriter(io.BytesIO()), capstan.Error,
         ["needs a format", "wav"]),
-    Row("dst of the wrong type", lambda t: StreamWriter(42), TypeError, ["dst must be a path", "int"]),
-    Row("file name that cannot be encoded", lambda t: StreamWriter(t.path("\ud800.wav")), ValueError,
+    Row("dst of the wrong type", lambda t: StreamWriter(42), capstan.DestinationError, ["dst must be a path", "int"]),
+    Row("file name that cannot be encoded", lambda t: StreamWriter(t.path("\ud800.wav")), capstan.ArgumentValueError,
         ["cannot be a file name", "cannot encode", "bytes"]),
-    Row("file name with NUL", lambda t: StreamWriter(t.path("a\0b.wav")), ValueError, ["NUL"]),
+    Row("file name with NUL", lambda t: StreamWriter(t.path("a\0b.wav")), capstan.ArgumentValueError, ["NUL"]),
     Row("buffer_size 0", lambda t: StreamWriter(io.BytesIO(), format="wav", buffer_size=0), OutOfRangeError,
         ["buffer_size 0", "1 .. 67108864"]),
     Row("buffer_size 2**40", lambda t: StreamWriter(io.BytesIO(), format="wav", buffer_size=2**40), OutOfRangeError,
         ["buffer_size 1099511627776", "64 MiB"]),
-    Row("buffer_size float", lambda t: StreamWriter(io.BytesIO(), format="wav", buffer_size=4096.0), TypeError,
+    Row("buffer_size float", lambda t: StreamWriter(io.BytesIO(), format="wav", buffer_size=4096.0), capstan.ArgumentTypeError,
         ["buffer_size must be an int", "float"]),
     Row("unwritable folder", lambda t: t.keep(StreamWriter("/nonexistent-capstan/out.wav")).add_audio_stream(RATE, 1)
         or t.writers[-1].open(), capstan.Error, ["cannot open '/nonexistent-capstan/out.wav' for writing"]),
@@ -168,7 +169,7 @@ ROWS = [
         ["bit_rate -5", "1000 .. 1000000000", "-1 for the encoder's default"]),
     Row("bit_rate 1e13", lambda t: CodecConfig(bit_rate=10**13), OutOfRangeError, ["bit_rate 10000000000000"]),
     Row("bit_rate beyond int64", lambda t: CodecConfig(bit_rate=2**80), OutOfRangeError, ["out of range"]),
-    Row("bit_rate float", lambda t: CodecConfig(bit_rate=128000.0), TypeError, ["bit_rate must be an int"]),
+    Row("bit_rate float", lambda t: CodecConfig(bit_rate=128000.0), capstan.ArgumentTypeError, ["bit_rate must be an int"]),
     Row("compression_level -3", lambda t: CodecConfig(compression_level=-3), OutOfRangeError,
         ["compression_level -3", "0 .. 100"]),
     Row("gop_size -2", lambda t: CodecConfig(gop_size=-2), OutOfRangeError, ["gop_size -2", "0 .. 100000"]),
@@ -183,7 +184,7 @@ ROWS = [
         ["sample_rate 0", "1 .. "]),
     Row("sample_rate negative", lambda t: t.keep(StreamWriter(t.path("o.wav"))).add_audio_stream(-8000, 1),
         OutOfRangeError, ["sample_rate -8000"]),
-    Row("sample_rate float", lambda t: t.keep(StreamWriter(t.path("o.wav"))).add_audio_stream(8000.5, 1), TypeError,
+    Row("sample_rate float", lambda t: t.keep(StreamWriter(t.path("o.wav"))).add_audio_stream(8000.5, 1), capstan.ArgumentTypeError,
         ["sample_rate must be an int", "float"]),
     Row("num_channels 2**33", lambda t: t.keep(StreamWriter(t.path("o.wav"))).add_audio_stream(RATE, 2**33),
         OutOfRangeError, ["num_channels 8589934592", "1 .. 2147483647"]),
@@ -216,7 +217,7 @@ ROWS = [
     Row("frame_rate 5000", lambda t: t.video(5000), OutOfRangeError, ["frame_rate 5000", "1000 fps"]),
     Row("frame_rate one per two hours", lambda t: t.video(fractions.Fraction(1, 7200)), OutOfRangeError,
         ["frame_rate 1/7200", "1/3600"]),
-    Row("frame_rate '1/0'", lambda t: t.video("1/0"), ValueError, ["frame_rate", "invalid rate '1/0'"]),
+    Row("frame_rate '1/0'", lambda t: t.video("1/0"), capstan.ArgumentValueError, ["frame_rate", "invalid rate '1/0'"]),
     Row("frame_rate '5000/1' as text", lambda t: t.video("5000/1"), OutOfRangeError,
         ["video frame rate 5000/1", "out of range", "1000 fps"]),
     Row("width 10**10", lambda t: t.video(width=10**10), OutOfRangeError, ["width 10000000000", "1 .. 16384"]),
@@ -238,7 +239,7 @@ ROWS = [
         ["stream index 1180591620717411303424", "0 .. 0"], Plays("out.wav", 1.0)),
     Row("stream index -1", lambda t: t.open_wav().write_audio_chunk(-1, ONE_SECOND), OutOfRangeError,
         ["stream index -1", "numbered from 0"], Plays("out.wav", 1.0)),
-    Row("stream index float", lambda t: t.open_wav().write_audio_chunk(0.0, ONE_SECOND), TypeError,
+    Row("stream index float", lambda t: t.open_wav().write_audio_chunk(0.0, ONE_SECOND), capstan.ArgumentTypeError,
         ["stream index must be an int"], Plays("out.wav", 1.0)),
     Row("audio pts NaN", lambda t: t.open_wav().write_audio_chunk(0, ONE_SECOND, pts=math.nan), capstan.Error,
         ["pts", "finite"], Plays("out.wav", 1.0)),
@@ -246,7 +247,7 @@ ROWS = [
         ["pts must not go backwards"], Plays("out.wav", 1.0)),
     Row("audio pts beyond a double", lambda t: t.open_wav().write_audio_chunk(0, ONE_SECOND, pts=10**400),
         OutOfRangeError, ["pts 1000", "out of range", "seconds"], Plays("out.wav", 1.0)),
-    Row("audio pts as text", lambda t: t.open_wav().write_audio_chunk(0, ONE_SECOND, pts="1.0"), TypeError,
+    Row("audio pts as text", lambda t: t.open_wav().write_audio_chunk(0, ONE_SECOND, pts="1.0"), capstan.ArgumentTypeError,
         ["pts must be None or a number of seconds", "str"], Plays("out.wav", 1.0)),
     Row("video pts beyond a double", lambda t: t.open_video().write_video_chunk(0, FRAMES, pts=10**400),
         OutOfRangeError, ["write_video_chunk: pts", "out of range"], Plays("out.mkv", 0.1)),

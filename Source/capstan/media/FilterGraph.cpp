@@ -26,11 +26,12 @@ FilterGraph::FilterGraph(const std::string& desc, const AudioInput& input)
 
 FilterGraph::FilterGraph(const std::string& desc, const VideoInput& input)
 {
-    const std::string args = "video_size=" + std::to_string(input.width) + "x" + std::to_string(input.height) +
-                             ":pix_fmt=" + std::to_string(static_cast<int>(input.format)) +
-                             ":time_base=" + std::to_string(input.timeBase.num) + "/" +
-                             std::to_string(input.timeBase.den) + ":frame_rate=" + std::to_string(input.frameRate.num) +
-                             "/" + std::to_string(input.frameRate.den) + ":pixel_aspect=1/1";
+    const std::string args =
+        "video_size=" + std::to_string(input.width) + "x" + std::to_string(input.height) +
+        ":pix_fmt=" + std::to_string(static_cast<int>(input.format)) +
+        ":time_base=" + std::to_string(input.timeBase.num) + "/" + std::to_string(input.timeBase.den) +
+        ":frame_rate=" + std::to_string(input.frameRate.num) + "/" + std::to_string(input.frameRate.den) +
+        ":pixel_aspect=" + std::to_string(input.pixelAspect.num) + "/" + std::to_string(input.pixelAspect.den);
     streamType = AVMEDIA_TYPE_VIDEO;
     build(desc.empty() ? "null" : desc, "buffer", args, "buffersink");
 }

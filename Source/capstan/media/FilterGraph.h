@@ -25,6 +25,7 @@ public:
         int height;
         AVRational timeBase;
         AVRational frameRate;
+        AVRational pixelAspect{1, 1}; ///< 0/1: unknown
     };
 
     FilterGraph(const std::string& description, const AudioInput& input);

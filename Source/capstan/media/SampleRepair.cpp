@@ -1,7 +1,12 @@
 #include "SampleRepair.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <type_traits>
 
 extern "C"
 {
@@ -27,20 +32,33 @@ T& sampleAt(uint8_t* const* planes, bool planar, int numChannels, int channel, i
                   : reinterpret_cast<T*>(planes[0])[static_cast<int64_t>(frame) * numChannels + channel];
 }
 
+/** The bits of a float or double as a signed integer of the same size. */
+template <typename T>
+using BitsOf = std::conditional_t<sizeof(T) == 4, int32_t, int64_t>;
+
 template <typename T>
 bool anyBad(const uint8_t* const* planes, bool planar, int numChannels, int numFrames, double limit)
 {
-    const T lim = finiteLimit<T>(limit);
+    // With the sign bit cleared, the bits of a float order like its magnitude, and NaN and infinity sort above
+    // every finite number: one integer compare per sample finds any sample beyond the limit. Integer compares
+    // vectorise; floating-point ones did not (GCC keeps them scalar because they may trap on NaN), and this scan
+    // reads every sample written.
+    using Bits = BitsOf<T>;
+    constexpr Bits magnitude = std::numeric_limits<Bits>::max();
+    const Bits limitBits = std::bit_cast<Bits>(finiteLimit<T>(limit)) & magnitude;
     const int numPlanes = planar ? numChannels : 1;
     const int64_t perPlane = planar ? numFrames : static_cast<int64_t>(numFrames) * numChannels;
     for (int p = 0; p < numPlanes; ++p)
     {
-        const T* data = reinterpret_cast<const T*>(planes[p]);
-        bool bad = false;
-        // No early exit inside: the loop stays branch-free and vectorises; NaN fails the comparison.
+        const uint8_t* data = planes[p];
+        Bits bad = 0;
         for (int64_t i = 0; i < perPlane; ++i)
-            bad |= !(std::abs(data[i]) <= lim);
-        if (bad)
+        {
+            Bits bits;
+            std::memcpy(&bits, data + i * static_cast<int64_t>(sizeof(T)), sizeof bits); // no aliasing of T as Bits
+            bad |= static_cast<Bits>((bits & magnitude) > limitBits);
+        }
+        if (bad != 0)
             return true;
     }
     return false;

@@ -67,6 +67,9 @@ struct VideoStreamConfig
     CodecConfig codecConfig;
     std::string filterDesc; ///< libavfilter description applied before encoding, e.g. "hflip"
     Metadata metadata;
+    /** Declares square pixels (1:1, an mp4 'pasp' box). false leaves the aspect ratio unset, as torchaudio did
+        (the Python module does that, so a migrating user's files come out the same). */
+    bool squarePixels = true;
 };
 
 } // namespace capstan

@@ -72,6 +72,11 @@ void checkSubsampling(AVPixelFormat format, int width, int height, const std::st
                     std::to_string(1 << log2w) + " and a height divisible by " + std::to_string(1 << log2h) + ", got " +
                     sizeText(width, height) + hint);
 }
+
+AVRational pixelAspect(const VideoStreamConfig& config)
+{
+    return config.squarePixels ? AVRational{1, 1} : AVRational{0, 1};
+}
 } // namespace
 
 VideoOutputStream::VideoOutputStream(AVFormatContext* format, const std::string& destination,
@@ -108,7 +113,7 @@ VideoOutputStream::VideoOutputStream(AVFormatContext* format, const std::string&
         filter = std::make_unique<FilterGraph>(
             desc, FilterGraph::VideoInput{inputFormat, config.width, config.height,
                                           AVRational{config.frameRate.den, config.frameRate.num},
-                                          AVRational{config.frameRate.num, config.frameRate.den}});
+                                          AVRational{config.frameRate.num, config.frameRate.den}, pixelAspect(config)});
         converterFormat = static_cast<AVPixelFormat>(av_buffersink_get_format(filter->sink()));
         converterWidth = av_buffersink_get_w(filter->sink());
         converterHeight = av_buffersink_get_h(filter->sink());
@@ -145,7 +150,7 @@ VideoOutputStream::VideoOutputStream(AVFormatContext* format, const std::string&
     context->height = height;
     context->time_base = AVRational{encoderRate.den, encoderRate.num};
     context->framerate = AVRational{encoderRate.num, encoderRate.den};
-    context->sample_aspect_ratio = AVRational{1, 1};
+    context->sample_aspect_ratio = pixelAspect(config);
     encoder->applyConfig(config.codecConfig);
     encoder->open(config.encoderOptions, config.metadata);
 
@@ -213,7 +218,7 @@ void VideoOutputStream::encodeFrame(const uint8_t* data, int64_t pts)
     inputFrame->width = settings.width;
     inputFrame->height = settings.height;
     inputFrame->pts = pts;
-    inputFrame->sample_aspect_ratio = AVRational{1, 1};
+    inputFrame->sample_aspect_ratio = pixelAspect(settings);
     // The caller's memory is only read: FFmpeg copies frames that are not reference counted.
     av_image_fill_arrays(inputFrame->data, inputFrame->linesize, data, format, settings.width, settings.height, 1);
     nextPts = pts + 1;
