@@ -72,8 +72,12 @@ std::pair<bool, bool> muxerTakes(const std::string& output, const std::string& f
         av_guess_format(format.empty() ? nullptr : format.c_str(), output == "-" ? nullptr : output.c_str(), nullptr);
     if (muxer == nullptr)
         return {true, true};
-    // Muxers without a default codec of a kind (wav: no video; image2: no audio) cannot carry it.
-    return {muxer->audio_codec != AV_CODEC_ID_NONE, muxer->video_codec != AV_CODEC_ID_NONE};
+    // Muxers without a default codec of a kind (wav: no video; image2: no audio) cannot carry it. An audio muxer
+    // whose video is a picture (mp3, flac: png) takes only cover art: a movie's video is left out, as ffmpeg does.
+    const bool audio = muxer->audio_codec != AV_CODEC_ID_NONE;
+    const bool coverArtOnly =
+        audio && (muxer->video_codec == AV_CODEC_ID_PNG || muxer->video_codec == AV_CODEC_ID_MJPEG);
+    return {audio, muxer->video_codec != AV_CODEC_ID_NONE && !coverArtOnly};
 }
 
 std::optional<int> fittingChannelCount(const std::string& encoderName, const std::string& output,

@@ -95,7 +95,7 @@ ArgumentParser makeParser()
         "stream; --format-option goes to the muxer and the protocol. Every KEY must be known to what it is given\n"
         "to: an unknown one is an error, never ignored. Encoders use FFmpeg's automatic thread count unless a\n"
         "threads=N option says otherwise (as the ffmpeg CLI does).\n"
-        "A stream the output format cannot carry (video into wav, audio into png) is left out. Channels the audio\n"
+        "A stream the output format cannot carry (video into wav or mp3, audio into png) is left out. Channels the audio\n"
         "encoder cannot take are remixed (5.1 into mp3: stereo); the summary line says so, as it says every\n"
         "resampling. --ss/--to/-t cut audio on the exact sample and video on frames (with copy: on packets,\n"
         "video from the key frame before --ss). --map 0:a:1 or --audio-stream 1 picks the second audio stream.\n"

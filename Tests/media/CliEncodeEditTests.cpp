@@ -195,6 +195,13 @@ TEST_CASE("capstan encode --encoder copy remuxes packets bit-exact, and cuts on 
     CHECK(duration > 1.0);
     CHECK(duration < 1.3);
 
+    // An audio container takes the audio of a movie, as with ffmpeg (mp3 and flac take only cover art as video).
+    const auto mp3 = dir.file("movie.mp3");
+    requireQuietSuccess(runCapstan({"encode", input.string(), mp3.string()}));
+    auto mp3Counts = probeStreamCounts(mp3);
+    CHECK(mp3Counts["audio"] == 1);
+    CHECK(mp3Counts["video"] == 0);
+
     // Audio only: --no-video copies the AAC alone into an audio container.
     const auto m4a = dir.file("audio.m4a");
     requireQuietSuccess(runCapstan({"encode", input.string(), m4a.string(), "--encoder", "copy", "--no-video"}));
