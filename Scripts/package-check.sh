@@ -39,7 +39,10 @@ trap 'dpkg --purge "${packages[@]}" >/dev/null 2>&1 || true; rm -rf "$scratch"' 
 cd "$scratch"
 [[ $(command -v capstan) == /usr/bin/capstan ]]
 capstan demo "$scratch/demo" >/dev/null
-env -u PYTHONPATH /usr/bin/python3 -c "import capstan; assert capstan.__file__.startswith('/usr/lib/python3/dist-packages/'); print('import capstan:', capstan.__file__)"
+env -u PYTHONPATH /usr/bin/python3 -c "
+import capstan
+assert capstan.__file__.startswith('/usr/lib/python3/dist-packages/'), capstan.__file__
+print('import capstan:', capstan.__file__)"
 test -f /usr/lib/vst3/CapstanCapture.vst3/Contents/x86_64-linux/CapstanCapture.so
 env -u LV2_PATH lv2info urn:capstan:capture | grep -q 'Capstan Capture' # lilv's default path: ~/.lv2, /usr/lib/lv2...
 desktop-file-validate /usr/share/applications/capstan.desktop

@@ -13,7 +13,7 @@
 # pip:        pip install into a `python3 -m venv --system-site-packages` venv, offline, then used from elsewhere.
 set -euo pipefail
 check=$1 build=$(realpath "$2") src=$(realpath "$3") out=$4 version=${5:-}
-root=$out/../tree/root # what `tree` installs; the consumers use it
+root=$(dirname "$out")/tree/root # what `tree` installs; the consumers use it
 fail() {
     echo "FAIL: $*" >&2
     exit 1
@@ -72,7 +72,8 @@ print('python: capstan', capstan.__version__, 'from', capstan.__file__)"
             fail "$header includes FFmpeg or JUCE headers"
         fi
     done
-    echo "headers: $(cd "$usr/include" && find capstan -name '*.h' | wc -l) public headers, self-contained, no FFmpeg/JUCE"
+    echo "headers: $(cd "$usr/include" && find capstan -name '*.h' | wc -l) public headers, self-contained," \
+        "no FFmpeg or JUCE"
 
     # A prefix in the user's home puts the plugins where hosts look for a user's plugins.
     HOME=$out/home cmake --install "$build" --component plugins --prefix "$out/home/.local" >/dev/null
@@ -127,7 +128,7 @@ completion)
         PATH=$bin:$PATH bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _capstan
             printf "%s\n" "${COMPREPLY[@]}"' _ "$root/usr/share/bash-completion/completions/capstan" "$@"
     }
-    [[ $(complete_words capstan enc | tr '\n' ' ') == "encode encoder encoders " ]] ||
+    [[ $(complete_words capstan enc | sort | tr '\n' ' ') == "encode encoder encoders " ]] ||
         fail "commands: $(complete_words capstan enc | tr '\n' ' ')"
     complete_words capstan encode --bit | grep -qx -- --bit-rate || fail "encode options"
     complete_words capstan --verbose record --dur | grep -qx -- --duration || fail "record options after --verbose"
@@ -168,7 +169,8 @@ deb)
         local package=$1
         shift
         for dependency; do
-            depends "$package" | grep -q "^$dependency" || fail "$package does not depend on $dependency: $(depends "$package" | tr '\n' ' ')"
+            depends "$package" | grep -q "^$dependency" ||
+                fail "$package does not depend on $dependency: $(depends "$package" | tr '\n' ' ')"
         done
     }
     # From dpkg-shlibdeps (FFmpeg, ALSA, the C library) and from what is loaded at run time or built against.
