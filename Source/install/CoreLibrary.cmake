@@ -35,7 +35,8 @@ function(capstan_add_core_library name)
             $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
         # Consumers get C++20 from the target (the public headers use std::span and designated initialisers).
         target_compile_features(${target} PUBLIC cxx_std_20)
-        target_compile_definitions(${target} PUBLIC CAPSTAN_VERSION="${PROJECT_VERSION}")
+        # The tool, the app and the module print it; an installed consumer has CapstanConfigVersion.cmake instead.
+        target_compile_definitions(${target} PUBLIC $<BUILD_INTERFACE:CAPSTAN_VERSION="${PROJECT_VERSION}">)
     endforeach()
     target_link_libraries(${name}_objects PRIVATE capstan_warnings)
 endfunction()

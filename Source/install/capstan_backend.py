@@ -68,7 +68,7 @@ def _stage_module(stage, config_settings):
           f"-DCAPSTAN_PYTHON_EXECUTABLE={sys.executable}", "-DCAPSTAN_INSTALL_PYTHONDIR=."], env)
     _run(["cmake", "--build", build, "--target", "capstan_python", "-j", str(os.cpu_count() or 1)], env)
     _run(["cmake", "--install", build, "--component", "python", "--prefix", stage], env)
-    if not any(stage.glob("capstan*.so")):
+    if not any(stage.rglob("*.so")):
         raise RuntimeError(f"the CMake build in {build} did not produce the capstan module (see the messages above)")
 
 
