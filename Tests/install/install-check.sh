@@ -140,7 +140,7 @@ completion)
 identity)
     lv2=$6 vst3=$7
     grep -q '<urn:capstan:capture>' "$lv2/manifest.ttl" || fail "the LV2 manifest does not name urn:capstan:capture"
-    IFS=. read -r major minor micro <<<"$version"
+    IFS=. read -r _ minor micro <<<"$version"
     grep -q "lv2:minorVersion $minor" "$lv2/dsp.ttl" || fail "LV2 minor version is not $minor"
     grep -q "lv2:microVersion $micro" "$lv2/dsp.ttl" || fail "LV2 micro version is not $micro"
     # JUCE's VST3 component class ID (JUCE_VST3_CAN_REPLACE_VST2=0): ABCDEF01 9182FAEB, then the manufacturer and
@@ -209,7 +209,7 @@ print('deb: python3-capstan writes a WAV')"
         grep -q 'Capstan Capture' "$out/lv2info.log" || fail "lv2info: $(head -5 "$out/lv2info.log")"
     fi
     need_file "$out/root/usr/lib/vst3/CapstanCapture.vst3/Contents/x86_64-linux/CapstanCapture.so"
-    echo "deb: OK: $(cd "$out/packages" && ls -s --block-size=K ./*.deb | tr '\n' ' ')"
+    echo "deb: OK: $(du -k "$out"/packages/*.deb | awk '{ printf "%s (%s KiB) ", $2, $1 }')"
     ;;
 
 pip)

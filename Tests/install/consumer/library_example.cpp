@@ -43,7 +43,7 @@ int main(int argc, char** argv)
             frames += chunk->numFrames;
         const auto& info = reader.streams().at(size_t(stream));
         std::printf("library_example: %s: %s, %d Hz, %d channels, %lld frames decoded\n", argv[1], info.codec.c_str(),
-                    info.sampleRate, info.numChannels, (long long) frames);
+                    info.sampleRate, info.numChannels, (long long)frames);
         // An MP3 keeps the length to within one 1152-sample frame of encoder delay and padding.
         if (info.sampleRate != rate || info.numChannels != 2 || std::abs(frames - rate) > 1152 * 2)
         {
