@@ -46,10 +46,12 @@ tree)
 
     [[ $("$usr/bin/capstan" --version) == "capstan $version" ]] || fail "installed capstan --version"
     [[ $("$usr/bin/capstan-app" --version) == "Capstan $version" ]] || fail "installed capstan-app --version"
-    module=$(ls "$usr"/lib/python3/dist-packages/capstan*.so)
+    package=$usr/lib/python3/dist-packages/capstan
+    need_file "$package/__init__.py" "$package/py.typed" "$package/_capstan.pyi" "$package"/_capstan*.so
+    [[ ! -e $package/__pycache__ ]] || fail "the build's __pycache__ was installed"
     PYTHONPATH=$usr/lib/python3/dist-packages /usr/bin/python3 -c "
 import capstan, sys
-assert capstan.__file__ == '$module', capstan.__file__
+assert capstan.__file__ == '$package/__init__.py', capstan.__file__
 assert capstan.__version__ == '$version', capstan.__version__
 print('python: capstan', capstan.__version__, 'from', capstan.__file__)"
     grep -q '^\.SS capstan encode$' "$usr/share/man/man1/capstan.1" || fail "capstan.1 has no encode section"
@@ -185,7 +187,9 @@ deb)
     contents capstan | grep -qx './usr/share/applications/capstan.desktop' || fail "capstan lacks the desktop file"
     contents capstan-plugins | grep -q '^./usr/lib/vst3/CapstanCapture.vst3/' || fail "no VST3 in capstan-plugins"
     contents capstan-plugins | grep -q '^./usr/lib/lv2/CapstanCapture.lv2/' || fail "no LV2 in capstan-plugins"
-    contents python3-capstan | grep -q '^./usr/lib/python3/dist-packages/capstan' || fail "no module in site-packages"
+    contents python3-capstan | grep -q '^./usr/lib/python3/dist-packages/capstan/_capstan.*\.so$' ||
+        fail "no module in site-packages"
+    contents python3-capstan | grep -qx './usr/lib/python3/dist-packages/capstan/py.typed' || fail "no py.typed"
     # Every Depends is satisfiable here (apt's simulation: nothing is installed).
     apt-get install -s -qq "$out"/packages/*.deb >"$out/apt-simulate.log" 2>&1 ||
         { cat "$out/apt-simulate.log"; fail "the packages' dependencies cannot be satisfied"; }
@@ -233,6 +237,7 @@ with s.open():
     s.write_audio_chunk(0, np.zeros((8000, 2), dtype=np.float32))
 print('pip ${isolation:-(build isolation)}: capstan', capstan.__version__, 'from', capstan.__file__)"
             [[ -s take.flac ]] || fail "no take.flac"
+            [[ -n $(find "$venv/lib" -path '*/site-packages/capstan/py.typed') ]] || fail "no py.typed in the venv"
         )
         [[ $("$venv/bin/pip" show capstan | sed -n "s/^Version: //p") == "$version" ]] || fail "pip show capstan"
     done
