@@ -33,6 +33,9 @@ packages=(
     # GUI tests: the standalone app and plugin under a virtual X server (screenshots via ffmpeg's x11grab);
     # jalv runs the LV2 plugin as a JACK client outside JUCE
     xvfb xauth x11-utils jalv lv2-dev
+    # packaging (CPack .deb: dpkg-shlibdeps reads ELF files with `file`), pip install in a venv, and the install
+    # checks: lv2info finds the installed LV2 by URI, desktop-file-validate checks the app's menu entry
+    dpkg-dev file python3-venv python3-pip lilv-utils desktop-file-utils
 )
 
 if [[ "${1:-}" == fuzz ]]; then

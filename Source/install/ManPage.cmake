@@ -1,0 +1,42 @@
+# cmake -DPROGRAM=path -DNAME=capstan -DVERSION=x -DOUT=file.1 -P ManPage.cmake
+# A man page from a program's own --help: the overview, then (for the tool) every command's --help, verbatim.
+function(help_text out)
+    execute_process(COMMAND ${PROGRAM} ${ARGN} --help OUTPUT_VARIABLE text RESULT_VARIABLE result
+        ERROR_VARIABLE errors)
+    if(NOT result EQUAL 0)
+        message(FATAL_ERROR "${PROGRAM} ${ARGN} --help failed (${result}): ${errors}")
+    endif()
+    # roff: backslashes are escapes, and a line starting with . or ' is a request.
+    string(REPLACE "\\" "\\e" text "${text}")
+    string(REGEX REPLACE "(^|\n)([.'])" "\\1\\\\&\\2" text "${text}")
+    set(${out} "${text}" PARENT_SCOPE)
+endfunction()
+
+help_text(overview)
+string(TOUPPER ${NAME} title)
+if(NAME STREQUAL "capstan")
+    set(summary "record and encode audio and video in real time on FFmpeg")
+else()
+    set(summary "the Capstan recording app: audio input, a plugin chain, several formats at once")
+endif()
+set(page ".TH ${title} 1 \"\" \"Capstan ${VERSION}\" \"User Commands\"\n.SH NAME\n${NAME} \\- ${summary}\n")
+string(APPEND page ".SH DESCRIPTION\n.nf\n${overview}.fi\n")
+
+# The commands are the indented lines after "commands:" in the overview.
+string(REGEX MATCH "commands:\n(  [a-z]+ [^\n]*\n)+" block "${overview}")
+string(REGEX MATCHALL "\n  [a-z]+" commands "${block}")
+if(commands)
+    string(APPEND page ".SH COMMANDS\n")
+endif()
+foreach(command IN LISTS commands)
+    string(STRIP "${command}" command)
+    help_text(text ${command})
+    string(APPEND page ".SS ${NAME} ${command}\n.nf\n${text}.fi\n")
+endforeach()
+string(APPEND page ".SH SEE ALSO\n")
+if(NAME STREQUAL "capstan")
+    string(APPEND page ".BR capstan-app (1),\n.BR ffmpeg (1)\n")
+else()
+    string(APPEND page ".BR capstan (1)\n")
+endif()
+file(WRITE ${OUT} "${page}")
