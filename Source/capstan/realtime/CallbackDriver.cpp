@@ -90,8 +90,10 @@ CallbackDriver::Result CallbackDriver::run(Recorder& recorder, int64_t numFrames
             const int needed = std::min(
                 recorder.blocksPerOutput(),
                 std::max(minFree, (n + recorder.config().blockFrames - 1) / recorder.config().blockFrames + 2));
+            // The headroom left (a quarter of a queue, seconds of audio at 48 kHz) lasts the encoders far longer
+            // than a millisecond, so a 1 ms nap starves nobody and costs far fewer wake-ups than a tight poll.
             while (recorder.headroomBlocks() < needed && recorder.state() == Recorder::State::recording)
-                std::this_thread::sleep_for(std::chrono::microseconds(50));
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
 
         const auto t0 = Clock::now();

@@ -31,9 +31,8 @@ public:
         int minBlockFrames = 1;
         uint32_t blockSeed = 1; ///< seed of the block-size sequence
         Pacing pacing = Pacing::fast;
-        double fastMinFreeFraction =
-            0.25; ///< fast pacing: wait while the headroom is below this share of an output's blocks
-        bool measurePushTimes = false; ///< record each pushAudio()'s duration (preallocated)
+        double fastMinFreeFraction = 0.25; ///< fast pacing: wait while the headroom is below this share of a queue
+        bool measurePushTimes = false;     ///< record each pushAudio()'s duration (preallocated)
     };
 
     struct Result

@@ -126,11 +126,12 @@ void OutputWorker::run()
             lastFlush = now;
             out.flush();
         }
-        publishState();
+        if (begun) // before its first item the output may still be opening on the control thread
+            publishState();
         if (stopping && queue.peek() == nullptr)
             break;
-        if (!any)
-            waitForWork(lastFlush + config.flushInterval);
+        if (!any) // until woken, or the next flush is due (an armed recorder's idle worker just waits)
+            waitForWork(begun ? lastFlush + config.flushInterval : now + std::chrono::seconds(1));
     }
     out.close();
     publishState();
