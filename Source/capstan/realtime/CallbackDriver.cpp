@@ -62,7 +62,8 @@ CallbackDriver::Result CallbackDriver::run(Recorder& recorder, int64_t numFrames
         result.pushSeconds.reserve(
             size_t(numFrames / std::max(1, cfg.maxBlockFrames > 0 ? cfg.minBlockFrames : cfg.blockFrames)) + 1);
     const int sampleRate = signal.spec().sampleRate;
-    const int minFree = std::max(1, int(recorder.totalBlocks() * cfg.fastMinFreeFraction));
+    // Fast pacing waits for the slowest output: the headroom is what any one output may still take.
+    const int minFree = std::max(1, int(recorder.blocksPerOutput() * cfg.fastMinFreeFraction));
     const auto begin = Clock::now();
     auto deadline = begin;
     int64_t done = 0;
@@ -87,10 +88,12 @@ CallbackDriver::Result CallbackDriver::run(Recorder& recorder, int64_t numFrames
         {
             // Room for this callback plus the block being filled, and never below the headroom fraction.
             const int needed = std::min(
-                recorder.totalBlocks(),
+                recorder.blocksPerOutput(),
                 std::max(minFree, (n + recorder.config().blockFrames - 1) / recorder.config().blockFrames + 2));
-            while (recorder.freeBlocks() < needed && recorder.state() == Recorder::State::recording)
-                std::this_thread::sleep_for(std::chrono::microseconds(50));
+            // The headroom left (a quarter of a queue, seconds of audio at 48 kHz) lasts the encoders far longer
+            // than a millisecond, so a 1 ms nap starves nobody and costs far fewer wake-ups than a tight poll.
+            while (recorder.headroomBlocks() < needed && recorder.state() == Recorder::State::recording)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
 
         const auto t0 = Clock::now();

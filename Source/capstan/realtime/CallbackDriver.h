@@ -31,7 +31,7 @@ public:
         int minBlockFrames = 1;
         uint32_t blockSeed = 1; ///< seed of the block-size sequence
         Pacing pacing = Pacing::fast;
-        double fastMinFreeFraction = 0.25; ///< fast pacing: wait while fewer pool blocks than this are free
+        double fastMinFreeFraction = 0.25; ///< fast pacing: wait while the headroom is below this share of a queue
         bool measurePushTimes = false;     ///< record each pushAudio()'s duration (preallocated)
     };
 

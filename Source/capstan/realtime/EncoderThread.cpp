@@ -2,6 +2,8 @@
 
 #include "TsanAnnotations.h"
 
+#include <capstan/media/NetworkUrl.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <sys/statvfs.h>
@@ -15,13 +17,21 @@ EncoderThread::EncoderThread(EncoderContext& context)
 {
     preRollCapacity = int64_t(ctx.config->preRollSeconds * sampleRate + 0.5);
     ring.assign(size_t(preRollCapacity * numChannels), 0.0f);
-    errorReported.assign(ctx.outputs->size(), false);
     planeScratch.resize(size_t(numChannels));
     // Per-output state in the stats (network outputs report connected/retrying/failed and what was not sent).
     for (size_t i = 0; i < ctx.outputs->size() && i < size_t(RecorderStats::maxOutputs); ++i)
         (*ctx.outputs)[i]->attachCounters(ctx.stats->output(int(i)));
-    for (auto& output : *ctx.outputs)
-        output->setSignalMonitor(&monitor);
+    static const std::atomic<bool> neverStalled{false};
+    for (size_t i = 0; i < ctx.outputs->size(); ++i)
+    {
+        auto& output = *(*ctx.outputs)[i];
+        output.setSignalMonitor(&monitor);
+        const auto& stalled = i < ctx.outputStalledForTesting.size() ? ctx.outputStalledForTesting[i] : neverStalled;
+        // A network output already writes on its own thread behind a bounded queue: it is fed inline.
+        const bool threaded = !NetworkUrl::isNetwork(ctx.config->outputs[i].path);
+        workers.push_back(std::make_unique<OutputWorker>(output, *ctx.stats, *ctx.config, stalled, threaded));
+    }
+    submitted.assign(workers.size(), false);
 }
 
 EncoderThread::~EncoderThread()
@@ -32,7 +42,9 @@ EncoderThread::~EncoderThread()
 
 void EncoderThread::start()
 {
-    lastFlush = lastDiskCheck = std::chrono::steady_clock::now();
+    lastDiskCheck = std::chrono::steady_clock::now();
+    for (auto& worker : workers)
+        worker->start();
     thread = std::thread([this] { run(); });
 }
 
@@ -40,6 +52,43 @@ void EncoderThread::join()
 {
     if (thread.joinable())
         thread.join();
+}
+
+int EncoderThread::mostHeldBlocks() const noexcept
+{
+    int most = 0;
+    for (const auto& worker : workers)
+        if (worker->isThreaded() && !worker->hasFailed())
+            most = std::max(most, worker->heldBlocks.load(std::memory_order_relaxed));
+    return most;
+}
+
+int EncoderThread::leastHeldBlocks() const noexcept
+{
+    int least = -1;
+    for (const auto& worker : workers)
+        if (worker->isThreaded() && !worker->hasFailed())
+        {
+            const int held = worker->heldBlocks.load(std::memory_order_relaxed);
+            least = least < 0 ? held : std::min(least, held);
+        }
+    return std::max(0, least);
+}
+
+void EncoderThread::updateBehind(OutputWorker& worker, int leastHeld) const noexcept
+{
+    // Behind the fastest output by a whole queue: it loses blocks until it has written half of what it holds
+    // (hysteresis: one longer gap rather than many short ones). Outputs late together (a burst after a stall, an
+    // overloaded machine) share the same blocks and are not singled out; if the pool runs out, the audio thread
+    // drops for all of them at the same positions. An idle worker is woken only after a batch is queued, so a
+    // burst after a stall reaches every output.
+    if (!worker.isThreaded())
+        return;
+    const int ahead = worker.heldBlocks.load(std::memory_order_relaxed) - leastHeld;
+    if (!worker.behind && ahead >= ctx.blocksPerOutput)
+        worker.behind = true;
+    else if (worker.behind && ahead <= ctx.blocksPerOutput / 2)
+        worker.behind = false;
 }
 
 void EncoderThread::run()
@@ -51,20 +100,23 @@ void EncoderThread::run()
 
         // Read the stop flag before draining: everything queued before it was set is then seen by this drain.
         const bool stopping = ctx.stopRequested.load(std::memory_order_acquire);
-        bool didWork = false;
+        bool didWork = collectReturned();
         AudioBlock* block = nullptr;
         int drained = 0;
         while (ctx.audioQueue->try_dequeue(block))
         {
             CAPSTAN_TSAN_ACQUIRE(block);
+            block->pendingWorkers = 0;
             process(*block);
-            ctx.pool->release(block);
+            if (block->pendingWorkers == 0)
+                ctx.pool->release(block); // pre-roll, or nobody kept it
             didWork = true;
             if (++drained >= 64 && !stopping)
                 break; // let video and housekeeping run between long bursts
         }
         // Video after every batch, so a long audio backlog cannot starve it.
         didWork = processVideo(false) || didWork;
+        wakeWorkers();
         housekeeping(false);
 
         if (stopping && ctx.audioQueue->size_approx() == 0)
@@ -81,7 +133,7 @@ void EncoderThread::process(AudioBlock& block)
 {
     if (block.numFrames <= 0)
         return;
-    ctx.stats->clockConsumed.store(block.position + block.numFrames, std::memory_order_relaxed);
+    clockTaken = block.position + block.numFrames;
     if (!block.recording)
     {
         addToPreRoll(block);
@@ -97,9 +149,7 @@ void EncoderThread::process(AudioBlock& block)
     int64_t skip = 0;
     if (block.position < nextPos) // cannot happen with one producer; never write a sample twice
         skip = std::min<int64_t>(nextPos - block.position, block.numFrames);
-    for (int c = 0; c < numChannels; ++c)
-        planeScratch[size_t(c)] = block.channel(c) + skip;
-    writeTimeline(planeScratch.data(), block.numFrames - skip, false);
+    sendAudio(block.channel(0) + skip, block.capacity, &block, block.numFrames - skip);
     ctx.stats->blocksWritten.store(ctx.stats->blocksWritten.load(std::memory_order_relaxed) + 1,
                                    std::memory_order_relaxed);
 }
@@ -183,11 +233,10 @@ void EncoderThread::begin(int64_t startPosition)
         {
             for (int64_t p = position; p < runEnd;)
             {
+                // The ring is read-only from here on (no pre-roll block follows a recorded one): the workers read it.
                 const int64_t index = p % preRollCapacity;
                 const int64_t n = std::min(runEnd - p, preRollCapacity - index);
-                for (int c = 0; c < numChannels; ++c)
-                    planeScratch[size_t(c)] = ring.data() + size_t(c) * size_t(preRollCapacity) + size_t(index);
-                writeTimeline(planeScratch.data(), n, false);
+                sendAudio(ring.data() + index, preRollCapacity, nullptr, n);
                 p += n;
             }
         }
@@ -199,24 +248,32 @@ void EncoderThread::begin(int64_t startPosition)
         writeSilence(startPosition - nextPos); // dropped just before the start
 }
 
-void EncoderThread::writeTimeline(const float* const* planes, int64_t numFrames, bool silence)
+void EncoderThread::sendAudio(const float* first, int64_t stride, AudioBlock* block, int64_t numFrames)
 {
     if (numFrames <= 0)
         return;
-    monitor.process(silence ? nullptr : planes, numFrames); // the silence written for drops is silence too
-    for (auto& output : *ctx.outputs)
-        if (!output->failed())
-            output->writeAudio(planes, numFrames, silence);
-    if (monitor.takeWarningChange())
-        for (auto& output : *ctx.outputs)
-            output->noteSignalWarning();
-    nextPos += numFrames;
-    auto& stats = *ctx.stats;
-    stats.framesWritten.store(nextPos - origin, std::memory_order_relaxed);
-    if (silence)
-        stats.silenceFrames.store(stats.silenceFrames.load(std::memory_order_relaxed) + numFrames,
-                                  std::memory_order_relaxed);
-    publishErrors();
+    for (int c = 0; c < numChannels; ++c)
+        planeScratch[size_t(c)] = first + c * stride;
+    monitor.process(planeScratch.data(), numFrames);
+    const WorkItem item{WorkItem::Kind::audio, first, stride, numFrames, block};
+    const int leastHeld = leastHeldBlocks();
+    for (size_t i = 0; i < workers.size(); ++i)
+    {
+        auto& worker = *workers[i];
+        if (block != nullptr)
+            updateBehind(worker, leastHeld);
+        if (block != nullptr && worker.behind)
+        {
+            // This output is queueSeconds behind the others: it loses this block (silence, queued once it catches
+            // up), the others keep every sample and the pool keeps room for them.
+            worker.pendingLagFrames += numFrames;
+            worker.output().outputCounters().framesNotSent.fetch_add(numFrames, std::memory_order_relaxed);
+            continue;
+        }
+        if (submitTo(i, item) && block != nullptr)
+            ++block->pendingWorkers;
+    }
+    advance(numFrames, false);
 }
 
 void EncoderThread::writeSilence(int64_t numFrames)
@@ -224,7 +281,82 @@ void EncoderThread::writeSilence(int64_t numFrames)
     if (numFrames <= 0)
         return;
     ctx.stats->addDrop({nextPos - origin, numFrames});
-    writeTimeline(nullptr, numFrames, true);
+    monitor.process(nullptr, numFrames); // the silence written for drops is silence too
+    for (size_t i = 0; i < workers.size(); ++i)
+        submitTo(i, {WorkItem::Kind::silence, nullptr, 0, numFrames});
+    advance(numFrames, true);
+}
+
+void EncoderThread::advance(int64_t numFrames, bool silence)
+{
+    if (monitor.takeWarningChange())
+        for (size_t i = 0; i < workers.size(); ++i)
+            submitTo(i, {WorkItem::Kind::signalWarning});
+    nextPos += numFrames;
+    auto& stats = *ctx.stats;
+    stats.framesWritten.store(nextPos - origin, std::memory_order_relaxed);
+    if (silence)
+        stats.silenceFrames.store(stats.silenceFrames.load(std::memory_order_relaxed) + numFrames,
+                                  std::memory_order_relaxed);
+}
+
+void EncoderThread::flushLag(size_t index)
+{
+    auto& worker = *workers[index];
+    if (worker.pendingLagFrames <= 0)
+        return;
+    const int64_t frames = worker.pendingLagFrames;
+    worker.pendingLagFrames = 0;
+    worker.submit({WorkItem::Kind::silence, nullptr, 0, frames});
+    submitted[index] = true;
+}
+
+bool EncoderThread::submitTo(size_t index, const WorkItem& item)
+{
+    flushLag(index); // what this output lost comes first: its timeline stays in order
+    submitted[index] = true;
+    return workers[index]->submit(item);
+}
+
+void EncoderThread::wakeWorkers()
+{
+    for (size_t i = 0; i < workers.size(); ++i)
+        if (submitted[i])
+        {
+            submitted[i] = false;
+            workers[i]->wake();
+        }
+}
+
+bool EncoderThread::collectReturned()
+{
+    bool any = false;
+    ReturnedItem item;
+    for (auto& worker : workers)
+        while (worker->takeReturned(item))
+        {
+            any = true;
+            if (item.block != nullptr && --item.block->pendingWorkers == 0)
+                ctx.pool->release(item.block); // every worker is done with it
+            if (item.frame != nullptr)
+            {
+                item.frame->written = item.frame->written || item.written;
+                if (--item.frame->pendingWorkers == 0)
+                    finishFrame(item.frame);
+            }
+        }
+    return any;
+}
+
+void EncoderThread::finishFrame(VideoFrameSlot* frame)
+{
+    auto& stats = *ctx.stats;
+    if (frame->written)
+        stats.videoFramesWritten.fetch_add(1, std::memory_order_relaxed);
+    else
+        stats.videoFramesDropped.fetch_add(1, std::memory_order_relaxed);
+    CAPSTAN_TSAN_RELEASE(frame);
+    ctx.videoFree->try_enqueue(frame);
 }
 
 bool EncoderThread::processVideo(bool finishing)
@@ -240,21 +372,30 @@ bool EncoderThread::processVideo(bool finishing)
         if (!finishing && (!begun || frame->position > nextPos))
             break;
         ctx.videoQueue->pop();
-        bool written = false;
+        frame->pendingWorkers = 0;
+        frame->written = false;
         if (begun && frame->position >= origin)
-            for (auto& output : *ctx.outputs)
-                if (output->hasVideo() && output->writeVideo(frame->data, frame->numBytes, frame->position - origin))
-                    written = true;
-        auto& stats = *ctx.stats;
-        if (written)
-            stats.videoFramesWritten.fetch_add(1, std::memory_order_relaxed);
-        else
-            stats.videoFramesDropped.fetch_add(1, std::memory_order_relaxed);
-        CAPSTAN_TSAN_RELEASE(frame);
-        ctx.videoFree->try_enqueue(frame);
+        {
+            const WorkItem item{WorkItem::Kind::video, nullptr, 0, 0, nullptr, frame, frame->position - origin};
+            for (size_t i = 0; i < workers.size(); ++i)
+            {
+                auto& worker = *workers[i];
+                if (!worker.output().hasVideo())
+                    continue;
+                if (worker.behind)
+                {
+                    // Too far behind to take audio: it takes no frames either (they would hold the others' slots).
+                    worker.output().outputCounters().videoFramesNotSent.fetch_add(1, std::memory_order_relaxed);
+                    continue;
+                }
+                if (submitTo(i, item))
+                    ++frame->pendingWorkers;
+            }
+        }
+        if (frame->pendingWorkers == 0)
+            finishFrame(frame);
         didWork = true;
     }
-    publishErrors();
     return didWork;
 }
 
@@ -265,23 +406,25 @@ void EncoderThread::housekeeping(bool force)
         return;
     const auto now = std::chrono::steady_clock::now();
     auto& stats = *ctx.stats;
-    if (begun && (force || now - lastFlush >= ctx.config->flushInterval))
-    {
-        lastFlush = now;
-        for (auto& output : *ctx.outputs)
-            output->flush();
-        publishErrors();
-    }
 
-    int64_t bytes = 0, segments = 0;
-    for (auto& output : *ctx.outputs)
+    // Each worker keeps its output's counters; the lag is that of the slowest local output still writing.
+    int64_t bytes = 0, segments = 0, consumed = clockTaken;
+    for (auto& worker : workers)
     {
-        bytes += output->bytesWritten();
-        segments += int64_t(output->files().size());
+        auto& counters = worker->output().outputCounters();
+        bytes += counters.bytesWritten.load(std::memory_order_relaxed);
+        segments += worker->segmentCount();
+        if (!begun || !worker->isThreaded())
+            continue;
+        const int64_t handled = worker->framesHandled();
+        const int64_t queued = nextPos - origin - worker->pendingLagFrames - handled; // what it lost is not queued
+        counters.backlogFrames.store(std::max<int64_t>(0, queued), std::memory_order_relaxed);
+        if (!worker->hasFailed())
+            consumed = std::min(consumed, origin + handled);
     }
     stats.bytesWritten.store(bytes, std::memory_order_relaxed);
     stats.segments.store(segments, std::memory_order_relaxed);
-
+    stats.clockConsumed.store(consumed, std::memory_order_relaxed);
     if (force || now - lastDiskCheck >= std::chrono::seconds(1))
     {
         lastDiskCheck = now;
@@ -303,23 +446,6 @@ void EncoderThread::housekeeping(bool force)
     }
 }
 
-void EncoderThread::publishErrors()
-{
-    if (!ctx.started.load(std::memory_order_acquire))
-        return;
-    auto& outputs = *ctx.outputs;
-    for (size_t i = 0; i < outputs.size(); ++i)
-    {
-        if (!errorReported[i] && outputs[i]->failed())
-        {
-            errorReported[i] = true;
-            auto& stats = *ctx.stats;
-            stats.writeErrors.store(stats.writeErrors.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-            stats.setError(outputs[i]->error());
-        }
-    }
-}
-
 void EncoderThread::finish()
 {
     if (ctx.started.load(std::memory_order_acquire))
@@ -335,13 +461,22 @@ void EncoderThread::finish()
         processVideo(true);
         monitor.finish(); // a take silent from start to end is said to be, however short
         if (monitor.takeWarningChange())
-            for (auto& output : *ctx.outputs)
-                output->noteSignalWarning();
-        for (auto& output : *ctx.outputs)
-            output->close();
-        publishErrors();
+            for (size_t i = 0; i < workers.size(); ++i)
+                submitTo(i, {WorkItem::Kind::signalWarning});
+        for (size_t i = 0; i < workers.size(); ++i)
+            flushLag(i);
     }
+    // Every worker writes what it has and finalizes its output at the same time as the others.
+    for (size_t i = 0; i < workers.size(); ++i)
+    {
+        submitted[i] = false;
+        workers[i]->requestFinish();
+    }
+    for (auto& worker : workers)
+        worker->join();
+    collectReturned();
     ctx.stats->clockConsumed.store(ctx.stats->framesPushed.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    clockTaken = ctx.stats->framesPushed.load(std::memory_order_relaxed);
     housekeeping(true);
 }
 

@@ -115,9 +115,11 @@ Recorder::~Recorder()
     }
 }
 
-int Recorder::queueFill(const void* queue)
+int Recorder::queueFill(const void* blockPool)
 {
-    return int(static_cast<const moodycamel::ReaderWriterQueue<AudioBlock*>*>(queue)->size_approx());
+    // Blocks in use: waiting for the encoder thread or for an output's worker.
+    const auto* p = static_cast<const BlockPool*>(blockPool);
+    return std::max(0, p->numBlocks() - p->numFree());
 }
 
 void Recorder::arm()
@@ -128,12 +130,18 @@ void Recorder::arm()
     if (state != State::idle)
         throw Error(std::string("Recorder::arm: a recorder is used once; this one is ") + stateName(state));
 
-    // Enough blocks for queueSeconds of audio, plus the one the audio thread is filling.
-    const int numBlocks = int(std::ceil(cfg.queueSeconds * cfg.sampleRate / cfg.blockFrames)) + 1;
+    // Each output may fall queueSeconds behind before it loses audio of its own. With one local output that is the
+    // whole pool (plus the block the audio thread is filling); with several, the pool holds twice as much, so that
+    // while one output sits at its limit the others still have queueSeconds of room and never drop.
+    const int queueBlocks = int(std::ceil(cfg.queueSeconds * cfg.sampleRate / cfg.blockFrames));
+    const auto localOutputs = std::count_if(cfg.outputs.begin(), cfg.outputs.end(),
+                                            [](const auto& o) { return !NetworkUrl::isNetwork(o.path); });
+    const int numBlocks = localOutputs >= 2 ? 2 * queueBlocks + 1 : queueBlocks + 1;
+    context.blocksPerOutput = localOutputs >= 2 ? queueBlocks : numBlocks;
     pool = std::make_unique<BlockPool>(numBlocks, cfg.numChannels, cfg.blockFrames);
     audioQueue = std::make_unique<moodycamel::ReaderWriterQueue<AudioBlock*>>(size_t(numBlocks));
     recorderStats.queueCapacity.store(numBlocks);
-    recorderStats.fillSource = audioQueue.get();
+    recorderStats.fillSource = pool.get();
     recorderStats.fillReader = &Recorder::queueFill;
 
     if (cfg.video.enabled)
@@ -261,6 +269,8 @@ void Recorder::stop()
     context.finalPosition.store(audio.clock, std::memory_order_release);
     context.stopRequested.store(true, std::memory_order_release);
     setEncoderStalledForTesting(false);
+    for (auto& stalled : context.outputStalledForTesting)
+        stalled.store(false, std::memory_order_release);
     encoder->join();
     currentState.store(State::stopped, std::memory_order_seq_cst);
 }
@@ -268,6 +278,23 @@ void Recorder::stop()
 void Recorder::setEncoderStalledForTesting(bool stalled) noexcept
 {
     context.stalledForTesting.store(stalled, std::memory_order_release);
+}
+
+void Recorder::setOutputStalledForTesting(size_t index, bool stalled) noexcept
+{
+    if (index < context.outputStalledForTesting.size())
+        context.outputStalledForTesting[index].store(stalled, std::memory_order_release);
+}
+
+int Recorder::headroomBlocks() const noexcept
+{
+    if (!pool)
+        return 0;
+    // Blocks still queued for the encoder thread go to every output: they count for the slowest one already. An
+    // output that never holds blocksPerOutput never falls behind the others by as much, so a driver waiting on this
+    // loses nothing.
+    const int held = (encoder ? encoder->mostHeldBlocks() : 0) + int(audioQueue->size_approx());
+    return std::max(0, std::min(pool->numFree(), context.blocksPerOutput - held));
 }
 
 std::vector<std::string> Recorder::files() const
@@ -310,7 +337,7 @@ void Recorder::enqueueCurrent() noexcept
     if (audioQueue->try_enqueue(block))
     {
         audio.current = nullptr;
-        const int fill = int(audioQueue->size_approx());
+        const int fill = pool->numBlocks() - pool->numFree(); // in use: queued, or held by an output
         if (fill > recorderStats.queueHighWater.load(std::memory_order_relaxed))
             recorderStats.queueHighWater.store(fill, std::memory_order_relaxed);
         return;

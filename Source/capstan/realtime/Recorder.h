@@ -19,8 +19,8 @@
 namespace capstan
 {
 
-/** The real-time recorder: the audio thread hands planar float blocks to an encoder thread that writes them into
-    one or more outputs at once.
+/** The real-time recorder: the audio thread hands planar float blocks to an encoder thread, which shares them with
+    one worker thread per output, so several outputs encode in parallel and a slow one holds up nobody else.
 
     Threads and their calls:
     - control thread: arm(), start(), stop(), stats(), files(), errors();
@@ -114,14 +114,24 @@ public:
     std::vector<std::string> errors() const;
     const RecorderConfig& config() const noexcept { return cfg; }
 
-    /** Free pool blocks (approximate, any thread): lets a driver pace itself "as fast as the encoder keeps up". */
+    /** Free pool blocks (approximate, any thread). */
     int freeBlocks() const noexcept { return pool ? pool->numFree() : 0; }
     int totalBlocks() const noexcept { return pool ? pool->numBlocks() : 0; }
+    /** Blocks that can still be handed over before anything is dropped (approximate, any thread): the free pool
+        blocks, or fewer when an output is close to its own limit. Lets a driver pace itself "as fast as the slowest
+        output keeps up". */
+    int headroomBlocks() const noexcept;
+    /** Pool blocks one output may fall behind the fastest before it loses audio of its own (the whole pool with one
+        local output). */
+    int blocksPerOutput() const noexcept { return pool ? context.blocksPerOutput : 0; }
     /** Video frames the producer may still push before the queue is full (approximate). */
     int freeVideoFrames() const noexcept { return videoFree ? int(videoFree->size_approx()) : 0; }
 
     /** Test hook: while true the encoder thread takes nothing from the queues (simulates a stalled disk). */
     void setEncoderStalledForTesting(bool stalled) noexcept;
+    /** Test hook: while true output `index`'s worker takes nothing (a slow disk, encoder or server for that output
+        only). Any time, also before arm(); stop() ends it. */
+    void setOutputStalledForTesting(size_t index, bool stalled) noexcept;
 
 private:
     bool pushVideo(const uint8_t* data, size_t numBytes, int64_t samplePosition) noexcept;

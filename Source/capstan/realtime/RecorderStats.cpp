@@ -113,7 +113,8 @@ void RecorderStats::addDrop(DropInterval interval) noexcept
 
 void RecorderStats::setError(const std::string& message) noexcept
 {
-    if (hasError.load(std::memory_order_relaxed))
+    // Several output workers may fail at once: the first to claim the slot writes it.
+    if (errorClaimed.exchange(true, std::memory_order_acq_rel))
         return;
     const size_t n = std::min(message.size(), errorText.size() - 1);
     std::memcpy(errorText.data(), message.data(), n);

@@ -20,8 +20,9 @@ struct DropInterval
     friend bool operator==(const DropInterval&, const DropInterval&) = default;
 };
 
-/** One output's live state, written by the thread that writes the output (the encoder thread, or the output's own
-    network thread) and read by snapshots from any thread. */
+/** One output's live state, written by the thread that writes the output (its OutputWorker, or a network output's own
+    thread; framesNotSent, videoFramesNotSent and a file output's backlogFrames by the encoder thread, which decides
+    what an output that fell behind loses) and read by snapshots from any thread. */
 class OutputCounters
 {
 public:
@@ -43,12 +44,12 @@ public:
         bool network = false;
         State state = State::idle;
         int64_t framesWritten = 0; ///< timeline frames handed to this output's encoder
-        int64_t framesNotSent = 0; ///< audio this output lost: its queue was full, or its server was gone
+        int64_t framesNotSent = 0; ///< audio this output lost: it fell behind (silence), or its server was gone
         double secondsNotSent = 0;
         int64_t videoFramesNotSent = 0;
         int64_t disconnects = 0;      ///< connections lost (network)
         int64_t reconnects = 0;       ///< connections re-established (network)
-        double backlogSeconds = 0;    ///< audio waiting in the output's queue (network)
+        double backlogSeconds = 0;    ///< audio waiting in the output's queue (its worker's or network thread's)
         double resumedAtSeconds = -1; ///< timeline position of the last reconnection, -1 none
         int64_t bytesWritten = 0;
         int64_t nonFiniteSamples = 0;   ///< NaN/Inf samples this output wrote as silence
@@ -172,7 +173,7 @@ public:
 
     /** Encoder thread: appends a drop interval (write-once slots, published by the count). */
     void addDrop(DropInterval interval) noexcept;
-    /** Encoder thread: keeps the first error message (write-once). */
+    /** Output workers: keeps the first error message (write-once, any number of writers). */
     void setError(const std::string& message) noexcept;
 
     static constexpr int maxOutputs = 16; ///< outputs with their own counters (the rest share none)
@@ -188,6 +189,7 @@ private:
     std::atomic<int64_t> dropIntervalCount{0};
     std::array<char, 512> errorText{};
     std::atomic<bool> hasError{false};
+    std::atomic<bool> errorClaimed{false};
     std::array<OutputCounters, maxOutputs> outputCounters;
     std::atomic<int> numOutputs{0};
 };

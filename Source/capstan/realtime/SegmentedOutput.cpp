@@ -344,6 +344,7 @@ void SegmentedOutput::flush()
         fail("output '" + current->path + "': flush failed: " + e.what());
         return;
     }
+    counters->bytesWritten.store(bytesWritten(), std::memory_order_relaxed);
     // Keep the sidecar close to the file, so that a killed recording's sidecar does not claim "frames":0.
     const auto now = std::chrono::steady_clock::now();
     if (now - lastSidecar >= std::chrono::seconds(1))
@@ -465,13 +466,11 @@ void SegmentedOutput::noteSignalWarning()
         writeSidecar(*current, false);
 }
 
-std::vector<SignalRun> SegmentedOutput::signalRuns(const Segment& segment) const
+std::vector<SignalRun> SegmentedOutput::signalRuns(const Segment& segment, const std::vector<SignalRun>& warned) const
 {
     std::vector<SignalRun> runs;
-    if (signal == nullptr)
-        return runs;
     const int64_t begin = segment.startFrame, end = segment.startFrame + segment.numFrames;
-    for (const auto& run : signal->warnedRuns())
+    for (const auto& run : warned)
     {
         const int64_t first = std::max(run.position, begin), last = std::min(run.position + run.numFrames, end);
         if (last > first)
@@ -483,7 +482,7 @@ std::vector<SignalRun> SegmentedOutput::signalRuns(const Segment& segment) const
 bool SegmentedOutput::sidecarNeeded(const Segment& segment) const
 {
     return !segment.drops.empty() || segment.repairs.total() > 0 || !errorMessage.empty() ||
-           !signalRuns(segment).empty();
+           (signal != nullptr && !signalRuns(segment, signal->sidecarView().runs).empty());
 }
 
 void SegmentedOutput::writeSidecar(const Segment& segment, bool complete) const
@@ -506,12 +505,14 @@ void SegmentedOutput::writeSidecar(const Segment& segment, bool complete) const
     json += "]}";
     if (signal != nullptr)
     {
-        // Levels of the recording up to this point; the warnings that fall in this file, relative to it.
+        // Levels of the recording up to this point (the encoder thread may be a little ahead of this output); the
+        // warnings that fall in this file, relative to it.
+        const SignalMonitor::SidecarView view = signal->sidecarView();
         char levels[128];
         std::snprintf(levels, sizeof(levels), ",\"signal\":{\"maxPeak\":%.6g,\"fullScaleSamples\":%lld,\"warnings\":[",
-                      double(signal->maxPeak()), (long long)signal->fullScaleSamples());
+                      double(view.maxPeak), (long long)view.fullScaleSamples);
         json += levels;
-        const auto runs = signalRuns(segment);
+        const auto runs = signalRuns(segment, view.runs);
         for (size_t i = 0; i < runs.size(); ++i)
         {
             char run[160];

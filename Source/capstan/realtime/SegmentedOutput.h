@@ -24,8 +24,8 @@ namespace capstan
     A network URL (rtmp://, srt://, udp://...) is handed to a NetworkOutput instead: its own thread behind a bounded
     queue, with reconnects; this class then only forwards the timeline to it.
 
-    Used by the encoder thread only (the first segment may be opened on the control thread before the encoder
-    thread sees any recorded block). */
+    Used by its OutputWorker's thread only (the first segment may be opened on the control thread before any recorded
+    block reaches it). */
 class SegmentedOutput
 {
 public:
@@ -61,6 +61,8 @@ public:
     /** Where this output reports its state (RecorderStats::output(i)); before open(). Default: counters of its own. */
     void attachCounters(OutputCounters& counters);
     const OutputCounters& outputCounters() const { return *counters; }
+    /** Its atomics are also written by the encoder thread (what this output lost by falling behind) and read by it. */
+    OutputCounters& outputCounters() { return *counters; }
     /** True for a URL written by its own network thread (NetworkOutput). */
     bool isNetwork() const { return network != nullptr; }
 
@@ -92,7 +94,7 @@ private:
     void closeSegment(bool clean);
     void writeSidecar(const Segment& segment, bool complete) const;
     /** The warned signal runs inside the segment, relative to it. */
-    std::vector<SignalRun> signalRuns(const Segment& segment) const;
+    std::vector<SignalRun> signalRuns(const Segment& segment, const std::vector<SignalRun>& warned) const;
     /** With SidecarMode::whenNeeded: something happened in the segment (a drop, a repair, a warning, an error). */
     bool sidecarNeeded(const Segment& segment) const;
     /** The drops as container chapters, between "recorded" ones. */

@@ -50,8 +50,21 @@ void SignalMonitor::process(const float* const* planes, int64_t numFrames)
     publish();
 }
 
+SignalMonitor::SidecarView SignalMonitor::sidecarView() const
+{
+    std::lock_guard lock(viewMutex);
+    return view;
+}
+
 void SignalMonitor::publish()
 {
+    {
+        std::lock_guard lock(viewMutex);
+        view.maxPeak = loudest;
+        view.fullScaleSamples = fullScale;
+        if (view.runs != warned)
+            view.runs = warned;
+    }
     stats.publishLevels(shownPeaks.data(), loudest, fullScale);
     const int64_t runFrames = position - runStart;
     const SignalRun current = runWarned ? warned.back() : SignalRun{};

@@ -3,6 +3,7 @@
 #include "SignalStats.h"
 
 #include <cstdint>
+#include <mutex>
 #include <vector>
 
 namespace capstan
@@ -30,8 +31,17 @@ public:
     /** True once each time a run reached the threshold or a warned run ended: the sidecars should be rewritten. */
     bool takeWarningChange();
 
-    /** Every warned run so far, the last one possibly still growing (timeline frames). */
+    /** Every warned run so far, the last one possibly still growing (timeline frames). Encoder thread only. */
     const std::vector<SignalRun>& warnedRuns() const { return warned; }
+
+    /** What the sidecars show, copied for the output workers (any thread; a short lock, never the audio thread). */
+    struct SidecarView
+    {
+        std::vector<SignalRun> runs;
+        float maxPeak = 0;
+        int64_t fullScaleSamples = 0;
+    };
+    SidecarView sidecarView() const;
     int64_t fullScaleSamples() const { return fullScale; }
     float maxPeak() const { return loudest; }
 
@@ -64,6 +74,9 @@ private:
     int64_t fullScale = 0;
     std::vector<float> zeros;
     std::vector<const float*> offsetPlanes;
+
+    mutable std::mutex viewMutex;
+    SidecarView view;
 };
 
 } // namespace capstan
