@@ -99,7 +99,7 @@ AppOptions AppOptions::parse(const std::vector<std::string>& args)
 
 std::string AppOptions::usage()
 {
-    return "Usage: CapstanApp [options]\n"
+    return "Usage: capstan-app [options]\n"
            "  --record PATH          start recording at launch: a folder, or a file pattern (DIR/name.flac)\n"
            "  --duration S           stop the take after S seconds of audio\n"
            "  --quit-when-done       exit when the take is finished (exit code 1 if it failed)\n"
