@@ -60,38 +60,45 @@ DISPLAY="$display" HOME="$home" CAPSTAN_RECORD_DIR="$outdir/takes" "$app" >"$out
 app_pid=$!
 pids=("$app_pid" "${pids[@]}")
 
-# Wait for the plugin's top-level window (titled with the plugin's name) to be mapped.
-geometry=""
-for _ in $(seq 100); do
-    kill -0 "$app_pid" 2>/dev/null || { echo "plugin-screenshot: the Standalone exited early:" >&2; cat "$outdir/standalone.log" >&2; exit 1; }
-    # A line like: 0x200006 "Capstan Capture": ("Capstan Capture" "Capstan Capture")  648x484+191+145  +191+145
-    line=$(xwininfo -display "$display" -root -tree 2>/dev/null | grep -m1 '"Capstan Capture":' || true)
-    if [[ -n "$line" ]]; then
-        id=$(awk '{print $1}' <<<"$line")
-        if xwininfo -display "$display" -id "$id" 2>/dev/null | grep -q "Map State: IsViewable"; then
-            size=$(grep -oE '[0-9]+x[0-9]+\+-?[0-9]+\+-?[0-9]+' <<<"$line" | head -1)
-            position=$(awk '{print $NF}' <<<"$line")
-            w=${size%%x*}; rest=${size#*x}; h=${rest%%+*}
-            x=$(cut -d+ -f2 <<<"$position"); y=$(cut -d+ -f3 <<<"$position")
-            geometry="$x $y $w $h"
-            break
+# Finds the plugin's top-level window (titled with the plugin's name) once it is mapped: sets x y w h.
+find_window() {
+    local line id size position
+    for _ in $(seq 100); do
+        kill -0 "$app_pid" 2>/dev/null || { echo "plugin-screenshot: the Standalone exited early:" >&2; cat "$outdir/standalone.log" >&2; exit 1; }
+        # A line like: 0x200006 "Capstan Capture": ("Capstan Capture" "Capstan Capture")  648x484+191+145  +191+145
+        line=$(xwininfo -display "$display" -root -tree 2>/dev/null | grep -m1 '"Capstan Capture":' || true)
+        if [[ -n "$line" ]]; then
+            id=$(awk '{print $1}' <<<"$line")
+            if xwininfo -display "$display" -id "$id" 2>/dev/null | grep -q "Map State: IsViewable"; then
+                size=$(grep -oE '[0-9]+x[0-9]+\+-?[0-9]+\+-?[0-9]+' <<<"$line" | head -1)
+                position=$(awk '{print $NF}' <<<"$line")
+                w=${size%%x*}; rest=${size#*x}; h=${rest%%+*}
+                x=$(cut -d+ -f2 <<<"$position"); y=$(cut -d+ -f3 <<<"$position")
+                # x11grab needs the area inside the screen.
+                (( x < 0 )) && x=0; (( y < 0 )) && y=0
+                (( x + w > 1024 )) && w=$((1024 - x)); (( y + h > 768 )) && h=$((768 - y))
+                return 0
+            fi
         fi
-    fi
-    sleep 0.1
-done
-[[ -n "$geometry" ]] || { echo "plugin-screenshot: no 'Capstan Capture' window appeared" >&2; exit 1; }
-read -r x y w h <<<"$geometry"
-# Let the editor's first timer ticks paint the meters and the status line.
-sleep 1.5
-# x11grab needs the area inside the screen.
-(( x < 0 )) && x=0; (( y < 0 )) && y=0
-(( x + w > 1024 )) && w=$((1024 - x)); (( y + h > 768 )) && h=$((768 - y))
-ffmpeg -hide_banner -loglevel error -y -f x11grab -draw_mouse 0 -video_size "${w}x${h}" -i "${display}+${x},${y}" -frames:v 1 "$shot"
+        sleep 0.1
+    done
+    echo "plugin-screenshot: no 'Capstan Capture' window appeared" >&2
+    exit 1
+}
 
-# Not blank: the picture has more than one brightness.
-stats=$(ffprobe -v error -f lavfi "movie=$shot,signalstats" -show_entries frame_tags=lavfi.signalstats.YMIN,lavfi.signalstats.YMAX -of default=nw=1:nk=1 | tr '\n' ' ')
-read -r ymin ymax <<<"$stats"
-echo "plugin-screenshot: ${w}x${h} window at ${x},${y}; luma ${ymin}..${ymax}; saved $shot"
+# Let the editor's first timer ticks paint the meters and the status line. On a loaded machine the window may
+# still be JUCE's first 128x128 placeholder or unpainted: find it and grab again (up to 10 times) until the
+# picture has more than one brightness.
+sleep 1.5
+for attempt in $(seq 10); do
+    find_window
+    ffmpeg -hide_banner -loglevel error -y -f x11grab -draw_mouse 0 -video_size "${w}x${h}" -i "${display}+${x},${y}" -frames:v 1 "$shot"
+    stats=$(ffprobe -v error -f lavfi "movie=$shot,signalstats" -show_entries frame_tags=lavfi.signalstats.YMIN,lavfi.signalstats.YMAX -of default=nw=1:nk=1 | tr '\n' ' ')
+    read -r ymin ymax <<<"$stats"
+    (( ymax - ymin > 40 )) && break
+    sleep 0.5
+done
+echo "plugin-screenshot: ${w}x${h} window at ${x},${y}; luma ${ymin}..${ymax}; saved $shot (attempt $attempt)"
 [[ -s "$shot" ]] || { echo "plugin-screenshot: empty file" >&2; exit 1; }
 (( ymax - ymin > 40 )) || { echo "plugin-screenshot: the screenshot is blank" >&2; exit 1; }
 

@@ -107,11 +107,17 @@ void AudioEngine::audioDeviceIOCallbackWithContext(const float* const* inputs, i
             processPiece(0, frames, record);
             wasRecording = record;
         }
-        // Monitoring plays what goes into the file; a mono input goes to every output.
+        // Monitoring plays what goes into the file; a mono input goes to every output. What reaches the speakers
+        // is made safe as the file is: NaN/Inf from a chain become silence, and nothing goes beyond full scale.
         if (monitoring.load(std::memory_order_relaxed))
             for (int o = 0; o < numOutputs; ++o)
                 if (outputs[o] != nullptr)
-                    juce::FloatVectorOperations::copy(outputs[o] + start, buffer.getReadPointer(o % channels), frames);
+                {
+                    const float* from = buffer.getReadPointer(o % channels);
+                    float* to = outputs[o] + start;
+                    for (int i = 0; i < frames; ++i)
+                        to[i] = std::isfinite(from[i]) ? juce::jlimit(-1.0f, 1.0f, from[i]) : 0.0f;
+                }
         processed.fetch_add(frames, std::memory_order_relaxed);
         start += frames;
     }

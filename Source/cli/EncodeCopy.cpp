@@ -95,6 +95,9 @@ int runStreamCopy(const ParsedArguments& a, const CopyRequest& r)
         std::fprintf(stderr, "capstan: wrote %s to %s (%.3f s): %s copied without re-encoding (%lld packets)\n",
                      formatBytes(remuxer.bytesWritten()).c_str(), r.output.c_str(), remuxer.position(), copied.c_str(),
                      (long long)remuxer.packetsCopied());
+    if (remuxer.packetsCopied() == 0)
+        std::fprintf(stderr, "capstan: warning: nothing was copied: --ss %.3f is at or past the end of '%s'\n", r.start,
+                     r.input.c_str());
     if (InterruptGuard::interrupted())
     {
         std::fprintf(stderr, "capstan: interrupted by %s: '%s' was finished cleanly and holds the first %.3f s\n",

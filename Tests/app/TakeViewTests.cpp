@@ -19,6 +19,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -290,6 +292,18 @@ TEST_CASE("monitoring: silent outputs when off, what goes into the file when on"
         CHECK(left[i] == input[i] * 0.5f); // after the chain: what is recorded is what is heard
         CHECK(right[i] == left[i]);
     }
+
+    // A chain that emits NaN, Inf or +24 dB never reaches the speakers as such: silence and full scale.
+    input[0] = std::numeric_limits<float>::quiet_NaN();
+    input[1] = std::numeric_limits<float>::infinity();
+    input[2] = 32.0f;
+    input[3] = -32.0f;
+    engine.audioDeviceIOCallbackWithContext(inputs, 1, outputs, 2, 256, {});
+    CHECK(left[0] == 0.0f);
+    CHECK(left[1] == 0.0f);
+    CHECK(left[2] == 1.0f);
+    CHECK(left[3] == -1.0f);
+    CHECK(right[2] == 1.0f);
 }
 
 TEST_CASE("monitoring: the app opens the dummy device's outputs when asked, and never saves it on")

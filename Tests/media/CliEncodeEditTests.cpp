@@ -106,6 +106,11 @@ TEST_CASE("capstan encode --ss past the end says nothing was encoded; bad times 
     INFO(past.err);
     CHECK(past.exitCode == 0);
     CHECK_THAT(past.err, Catch::Contains("past the end"));
+    const auto pastCopy =
+        runCapstan({"encode", wav.string(), dir.file("past.mka").string(), "--ss", "5", "--encoder", "copy"});
+    INFO(pastCopy.err);
+    CHECK(pastCopy.exitCode == 0);
+    CHECK_THAT(pastCopy.err, Catch::Contains("nothing was copied"));
 
     checkUsageError(runCapstan({"encode", wav.string(), dir.file("a.wav").string(), "--ss", "1:75"}),
                     "--ss takes a time");
