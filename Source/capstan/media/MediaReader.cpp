@@ -10,9 +10,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <deque>
+#include <mutex>
 
 extern "C"
 {
+#include <libavdevice/avdevice.h>
 #include <libavutil/channel_layout.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/pixdesc.h>
@@ -53,6 +55,8 @@ public:
         FfmpegLog::install(); // so that errors carry FFmpeg's own explanation
         if (!(openTimeout >= 0))
             throw RangeError("open timeout must be 0 (wait forever) or a positive number of seconds");
+        static std::once_flag devicesRegistered;
+        std::call_once(devicesRegistered, [] { avdevice_register_all(); }); // x11grab, v4l2, lavfi, pulse...
         const AVInputFormat* inputFormat = nullptr;
         if (!format.empty())
         {
@@ -205,6 +209,13 @@ public:
         return true;
     }
 
+    void setInterruptFlag(const std::atomic<bool>* flag)
+    {
+        input->interrupt_callback =
+            flag != nullptr ? AVIOInterruptCB{&Impl::interruptCallback, const_cast<std::atomic<bool>*>(flag)}
+                            : AVIOInterruptCB{nullptr, nullptr};
+    }
+
     const std::string source;
     std::unique_ptr<InputOpener> opener; ///< before `input`: a FIFO's descriptor outlives the context
     InputContextPtr input;
@@ -238,6 +249,12 @@ private:
         bool finished = false;
         ~VideoState() { sws_freeContext(sws); }
     };
+
+    static int interruptCallback(void* opaque)
+    {
+        const auto* flag = static_cast<const std::atomic<bool>*>(opaque);
+        return flag->load(std::memory_order_acquire) ? 1 : 0;
+    }
 
     void requireNotStarted() const
     {
@@ -502,6 +519,11 @@ int MediaReader::bestVideoStream() const
 void MediaReader::selectAudio(int stream, const AudioReadSpec& spec)
 {
     impl->selectAudio(stream, spec);
+}
+
+void MediaReader::setInterruptFlag(const std::atomic<bool>* flag)
+{
+    impl->setInterruptFlag(flag);
 }
 
 void MediaReader::selectVideo(int stream, const VideoReadSpec& spec)

@@ -3,6 +3,7 @@
 #include "Formats.h"
 #include "StreamConfig.h"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -129,6 +130,11 @@ public:
     void selectAudio(int stream, const AudioReadSpec& spec);
     /** Chooses the video stream to decode and what to convert it to. Before the first read. */
     void selectVideo(int stream, const VideoReadSpec& spec);
+
+    /** While `*flag` is true, a read blocked in the demuxer or protocol (a camera that stopped delivering, a network
+        source) returns with an error instead of waiting; null removes it. The flag must outlive the reads. Lets a
+        capture thread stop promptly. */
+    void setInterruptFlag(const std::atomic<bool>* flag);
 
     /** The next `maxFrames` samples per channel (fewer only at the end); std::nullopt once all were read. */
     std::optional<AudioChunk> readAudio(int64_t maxFrames);

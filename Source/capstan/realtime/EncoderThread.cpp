@@ -26,6 +26,7 @@ EncoderThread::EncoderThread(EncoderContext& context)
     {
         auto& output = *(*ctx.outputs)[i];
         output.setSignalMonitor(&monitor);
+        output.setVideoSource(&ctx.stats->videoSource);
         const auto& stalled = i < ctx.outputStalledForTesting.size() ? ctx.outputStalledForTesting[i] : neverStalled;
         // A network output already writes on its own thread behind a bounded queue: it is fed inline.
         const bool threaded = !NetworkUrl::isNetwork(ctx.config->outputs[i].path);

@@ -106,6 +106,13 @@ public:
         sample clock (see AudioTap). Null removes it. Used by LiveSpectrumVideo. */
     void setAudioTap(AudioTap* tap) noexcept { audioTap.store(tap, std::memory_order_release); }
 
+    /** The audio sample clock (frames pushAudio() has taken since arm()), cheap and lock-free from any thread: what a
+        video source maps its frames' capture times onto. */
+    int64_t clockPosition() const noexcept { return recorderStats.framesPushed.load(std::memory_order_acquire); }
+    /** Where a video source reports what it captured, duplicated, skipped and what the encoder refused; included in
+        stats() and in the sidecars of outputs with video. Written by the source's own thread. */
+    VideoSourceStats& videoSourceStats() noexcept { return recorderStats.videoSource; }
+
     State state() const noexcept { return currentState.load(std::memory_order_acquire); }
     RecorderStats::Snapshot stats() const { return recorderStats.snapshot(); }
     /** Files written (every segment of every output, in order); complete after stop(). */

@@ -160,6 +160,7 @@ RecorderStats::Snapshot RecorderStats::snapshot() const
         if (o.firstRepairSeconds >= 0 && (s.firstRepairSeconds < 0 || o.firstRepairSeconds < s.firstRepairSeconds))
             s.firstRepairSeconds = o.firstRepairSeconds;
     }
+    s.videoSource = videoSource.snapshot();
     const auto level = signal.snapshot();
     s.peaks = level.peaks;
     s.maxPeak = level.maxPeak;
@@ -248,6 +249,7 @@ std::string RecorderStats::Snapshot::toJson() const
                                    ",\"signalWarning\":" + optionalText(signalWarning) +
                                    ",\"lastSignalWarning\":" + optionalText(lastSignalWarning) + ",";
     return numbers + signalJson + std::string("\"drops\":") + dropsJson + ",\"outputs\":" + outputsJson +
+           ",\"videoSource\":" + videoSource.toJson() +
            ",\"error\":" + (firstError.empty() ? std::string("null") : jsonQuote(firstError)) + "}";
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "SignalStats.h"
+#include "VideoSourceStats.h"
 
 #include <array>
 #include <atomic>
@@ -130,6 +131,7 @@ public:
         int64_t clippedSamples = 0;
         double firstRepairSeconds = -1;
         std::vector<OutputCounters::Snapshot> outputs; ///< one per output, in configuration order
+        VideoSourceStats::Snapshot videoSource;        ///< the video source's capture counters (active: one attached)
         // What is written, measured on the encoder thread (SignalMonitor). Not the repairs above: a sample at full
         // scale is kept as it is; these count what the listener hears as clipping.
         std::vector<float> peaks;      ///< per channel, linear, over the last 0.1-0.2 s written (a meter)
@@ -169,7 +171,8 @@ public:
     std::atomic<int64_t> segments{0};
     std::atomic<int64_t> videoFramesWritten{0};
     std::atomic<int64_t> videoFramesDropped{0};
-    SignalStats signal; ///< written by the encoder thread's SignalMonitor
+    SignalStats signal;           ///< written by the encoder thread's SignalMonitor
+    VideoSourceStats videoSource; ///< written by the video source's capture thread, when there is one
 
     /** Encoder thread: appends a drop interval (write-once slots, published by the count). */
     void addDrop(DropInterval interval) noexcept;

@@ -481,8 +481,18 @@ std::vector<SignalRun> SegmentedOutput::signalRuns(const Segment& segment, const
 
 bool SegmentedOutput::sidecarNeeded(const Segment& segment) const
 {
-    return !segment.drops.empty() || segment.repairs.total() > 0 || !errorMessage.empty() ||
+    return !segment.drops.empty() || segment.repairs.total() > 0 || !errorMessage.empty() || videoSourceRepaired() ||
            (signal != nullptr && !signalRuns(segment, signal->sidecarView().runs).empty());
+}
+
+bool SegmentedOutput::videoSourceRepaired() const
+{
+    if (!withVideo || videoSource == nullptr)
+        return false;
+    // Frames refused, duplicated or skipped are repairs of the picture: worth a sidecar like audio drops.
+    return videoSource->framesRefused.load(std::memory_order_relaxed) > 0 ||
+           videoSource->framesDuplicated.load(std::memory_order_relaxed) > 0 ||
+           videoSource->framesSkipped.load(std::memory_order_relaxed) > 0;
 }
 
 void SegmentedOutput::writeSidecar(const Segment& segment, bool complete) const
@@ -530,6 +540,8 @@ void SegmentedOutput::writeSidecar(const Segment& segment, bool complete) const
         }
         json += "]}";
     }
+    if (withVideo && videoSource != nullptr && videoSource->active.load(std::memory_order_acquire))
+        json += ",\"videoSource\":" + videoSource->snapshot().toJson(); // the whole recording's, not per segment
     json += ",\"error\":" + (errorMessage.empty() ? std::string("null") : jsonQuote(errorMessage)) + "}\n";
 
     // Written beside the file via a temporary and a rename, so a crash never leaves a half-written sidecar.

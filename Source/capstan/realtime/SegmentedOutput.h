@@ -55,6 +55,8 @@ public:
 
     /** The encoder thread's measurements, whose warnings go into the sidecars; before open(). */
     void setSignalMonitor(const SignalMonitor* monitor) { signal = monitor; }
+    /** The video source's counters, summarized in the sidecar of an output that carries video; before open(). */
+    void setVideoSource(const VideoSourceStats* source) { videoSource = source; }
     /** Encoder thread: a signal warning began or ended: the sidecar says so now (a killed process keeps it). */
     void noteSignalWarning();
 
@@ -97,6 +99,7 @@ private:
     std::vector<SignalRun> signalRuns(const Segment& segment, const std::vector<SignalRun>& warned) const;
     /** With SidecarMode::whenNeeded: something happened in the segment (a drop, a repair, a warning, an error). */
     bool sidecarNeeded(const Segment& segment) const;
+    bool videoSourceRepaired() const;
     /** The drops as container chapters, between "recorded" ones. */
     std::vector<Chapter> dropChapters(const Segment& segment) const;
     void fail(const std::string& message);
@@ -129,6 +132,7 @@ private:
     OutputCounters ownCounters;
     OutputCounters* counters = &ownCounters;
     const SignalMonitor* signal = nullptr;
+    const VideoSourceStats* videoSource = nullptr;
     std::unique_ptr<NetworkOutput> network; ///< URLs (rtmp://, srt://, udp://...): their own thread
 };
 

@@ -1,0 +1,245 @@
+#include "VideoCapture.h"
+
+#include <capstan/media/Error.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+namespace capstan
+{
+namespace
+{
+double steadySeconds()
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double wallSeconds()
+{
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string clockText(double seconds)
+{
+    char text[32];
+    std::snprintf(text, sizeof(text), "%d:%06.3f", int(seconds / 60), std::fmod(seconds, 60.0));
+    return text;
+}
+} // namespace
+
+VideoCapture::VideoCapture(Recorder& recorder_, VideoInput& input_, const Config& config)
+    : recorder(recorder_), input(input_), cfg(config), video(recorder_.config().video),
+      sampleRate(recorder_.config().sampleRate),
+      pacer(recorder_.config().sampleRate, video.enabled ? video.frameRate : Rational{30, 1}, config.mode),
+      clock(recorder_.config().sampleRate), stats(recorder_.videoSourceStats())
+{
+    if (!video.enabled)
+        throw Error("a video source needs a recorder with video (RecorderConfig::video.enabled)");
+    // Converting here, on the capture thread, leaves the encoder only the encoding.
+    input.reader(video.format, video.width, video.height);
+}
+
+VideoCapture::~VideoCapture()
+{
+    try
+    {
+        stop();
+    }
+    catch (...)
+    {
+        // Destruction must not throw; stop() already reported through the stats.
+    }
+}
+
+void VideoCapture::start()
+{
+    if (started)
+        return;
+    started = true;
+    stats.describe(input.describe());
+    stats.active.store(true, std::memory_order_release);
+    thread = std::thread([this] { run(); });
+}
+
+void VideoCapture::stop()
+{
+    if (!started || stopped)
+        return;
+    stopped = true;
+    endPosition.store(recorder.clockPosition(), std::memory_order_release);
+    stopRequested.store(true, std::memory_order_release);
+    if (cfg.timing != Timing::audioClock)
+        interrupt.store(true, std::memory_order_release);
+    thread.join();
+    if (failure)
+        std::rethrow_exception(failure);
+}
+
+void VideoCapture::noteProblem(const std::string& what)
+{
+    const double seconds = double(std::max<int64_t>(0, recorder.clockPosition())) / sampleRate;
+    stats.setProblem("the video source " + what + " at " + clockText(seconds) + "; its last picture is held");
+    ended.store(true, std::memory_order_release);
+}
+
+int64_t VideoCapture::framePosition(double pts, bool first)
+{
+    if (first)
+    {
+        firstPts = pts;
+        startSteady = steadySeconds();
+    }
+    switch (cfg.timing)
+    {
+    case Timing::audioClock:
+        return int64_t(std::llround((pts - firstPts) * sampleRate));
+    case Timing::realtime:
+    {
+        // Played as live: the frame is "captured" when its time comes, like ffmpeg -re.
+        const double due = startSteady + (pts - firstPts);
+        while (!stopRequested.load(std::memory_order_acquire))
+        {
+            const double wait = due - steadySeconds();
+            if (wait <= 0)
+                break;
+            std::this_thread::sleep_for(std::chrono::duration<double>(std::min(wait, 0.005)));
+        }
+        clock.observe(steadySeconds(), recorder.clockPosition());
+        return clock.positionAt(due);
+    }
+    case Timing::device:
+    {
+        const double now = steadySeconds();
+        clock.observe(now, recorder.clockPosition());
+        // x11grab and v4l2 stamp frames with wall-clock time when they were grabbed: the capture instant, earlier
+        // than the arrival by the decoding and queueing. Anything else is timed by its arrival.
+        const double age = wallSeconds() - pts;
+        const double captured = (age >= 0 && age < 5.0) ? now - age : now;
+        return clock.positionAt(captured);
+    }
+    }
+    return 0;
+}
+
+void VideoCapture::push(const VideoFrame& frame, FramePacer::Emission emission)
+{
+    const bool recording = recorder.state() == Recorder::State::recording;
+    if (emission.count == 0)
+    {
+        if (recording)
+            stats.framesSkipped.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    int64_t offered = 0;
+    for (int64_t i = 0; i < emission.count; ++i)
+    {
+        if (recorder.state() != Recorder::State::recording)
+            break; // before the recording started (or after it stopped): not part of it
+        if (cfg.timing == Timing::audioClock)
+        {
+            // No clock to keep up with: wait for the encoder instead of losing the frame.
+            const double deadline = steadySeconds() + cfg.maxPushWaitSeconds;
+            while (recorder.freeVideoFrames() == 0 && steadySeconds() < deadline &&
+                   recorder.state() == Recorder::State::recording)
+                std::this_thread::sleep_for(std::chrono::microseconds(500));
+        }
+        ++offered;
+        const int64_t position = pacer.slotPosition(emission.firstSlot + i);
+        if (recorder.pushVideoFrame(frame.data.data(), frame.data.size(), position))
+            stats.framesPushed.fetch_add(1, std::memory_order_relaxed);
+        else
+            stats.framesRefused.fetch_add(1, std::memory_order_relaxed);
+    }
+    const int64_t copies = emission.repeats ? offered : offered - 1;
+    if (copies > 0)
+        stats.framesDuplicated.fetch_add(copies, std::memory_order_relaxed);
+}
+
+void VideoCapture::run()
+{
+    try
+    {
+        capture();
+    }
+    catch (...)
+    {
+        failure = std::current_exception();
+    }
+}
+
+void VideoCapture::capture()
+{
+    MediaReader& reader = input.reader(video.format, video.width, video.height);
+    reader.setInterruptFlag(&interrupt);
+    if (cfg.timing == Timing::audioClock)
+    {
+        // The source's time zero is the recording's: wait for it to start rather than read past its beginning.
+        while (recorder.state() != Recorder::State::recording && !stopRequested.load(std::memory_order_acquire))
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    VideoFrame frames[2];
+    int current = 0;
+    bool havePrevious = false;
+    double longestGap = 0;
+    for (;;)
+    {
+        const bool stopping = stopRequested.load(std::memory_order_acquire);
+        if (stopping && cfg.timing != Timing::audioClock)
+            break;
+        if (stopping && havePrevious && reached.load(std::memory_order_relaxed) >= endPosition.load())
+            break; // audioClock: the source has covered the recording
+        bool got = false;
+        try
+        {
+            got = reader.readVideoFrame(frames[current]);
+        }
+        catch (const Error& e)
+        {
+            if (interrupt.load(std::memory_order_acquire))
+                break; // stop() cut a blocked read short
+            noteProblem(std::string("failed (") + e.what() + ")");
+            break;
+        }
+        if (!got)
+        {
+            noteProblem("ended (end of input)");
+            break;
+        }
+        const int64_t position = framePosition(frames[current].pts, !havePrevious);
+        const double arrival = steadySeconds();
+        if (recorder.state() == Recorder::State::recording)
+        {
+            stats.framesCaptured.fetch_add(1, std::memory_order_relaxed);
+            if (lastArrival >= 0 && cfg.timing != Timing::audioClock)
+            {
+                longestGap = std::max(longestGap, arrival - lastArrival);
+                stats.secondsWithoutFrames.store(longestGap, std::memory_order_relaxed);
+            }
+            lastArrival = arrival;
+        }
+        const FramePacer::Emission emission = pacer.frameArrived(position);
+        if (havePrevious)
+            push(frames[1 - current], emission);
+        stats.driftPpm.store(pacer.driftPpm(), std::memory_order_relaxed);
+        reached.store(position, std::memory_order_release);
+        havePrevious = true;
+        current = 1 - current;
+    }
+    reader.setInterruptFlag(nullptr);
+    if (!havePrevious)
+        return;
+    // The source ended early: its last picture is held while the recording goes on (as OBS shows a frozen source),
+    // pushed as the audio clock passes each output frame, so the file keeps a picture and nothing piles up for stop().
+    const VideoFrame& last = frames[1 - current];
+    const auto period = std::chrono::duration<double>(video.frameRate.den / double(video.frameRate.num));
+    while (!stopRequested.load(std::memory_order_acquire))
+    {
+        push(last, pacer.hold(recorder.clockPosition()));
+        std::this_thread::sleep_for(period);
+    }
+    // Then to the end: where the audio stopped.
+    push(last, pacer.finish(endPosition.load(std::memory_order_acquire)));
+}
+
+} // namespace capstan
