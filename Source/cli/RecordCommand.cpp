@@ -4,6 +4,7 @@
 #include "CommandSupport.h"
 #include "InterruptGuard.h"
 #include "RecordReport.h"
+#include "RecordVideoSource.h"
 #include "RecordVisualize.h"
 #include "TakeFiles.h"
 
@@ -83,10 +84,10 @@ void printNotes(const TakeFiles& takeFiles)
 }
 
 /** The live spectrum video for --visualize (null without it); start() it before the recorder is armed. */
-std::unique_ptr<LiveSpectrumVideo> makeLiveVideo(Recorder& recorder)
+std::unique_ptr<LiveSpectrumVideo> makeLiveVideo(const ParsedArguments& arguments, Recorder& recorder)
 {
     const VideoSpec& video = recorder.config().video;
-    if (!video.enabled)
+    if (!video.enabled || !arguments.getOptional("visualize"))
         return nullptr;
     return std::make_unique<LiveSpectrumVideo>(
         recorder, SpectrumVisualizerConfig{.frameRate = video.frameRate, .width = video.width, .height = video.height});
@@ -106,7 +107,8 @@ void printLiveVideo(const LiveSpectrumVideo* liveVideo)
 
 #if CAPSTAN_HAVE_DEVICES
 /** `--source device[:NAME]`: a real input through JUCE (DeviceInput), at the device's own clock and rate. */
-int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, const std::string& source,
+int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, RecordVideoSource& videoSource,
+                     const std::string& source,
                      int blockFrames, bool asked)
 {
     const double duration = arguments.getNumber("duration").value_or(-1.0);
@@ -152,7 +154,7 @@ int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, co
     const int64_t totalFrames = duration >= 0 ? int64_t(duration * config.sampleRate + 0.5) : -1;
 
     Recorder recorder(config);
-    const auto liveVideo = makeLiveVideo(recorder);
+    const auto liveVideo = makeLiveVideo(arguments, recorder);
     std::optional<InterruptGuard> interruptGuard;
     interruptGuard.emplace();
     const bool live = stderrIsTerminal();
@@ -164,6 +166,7 @@ int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, co
         if (liveVideo)
             liveVideo->start(); // taps the device callback through the recorder
         recorder.arm();
+        videoSource.start(recorder); // pushes once the recording starts
         if (preRollFrames == 0)
             recorder.start(); // before the first callback: the file starts with the device's first sample
         device->start(recorder, totalFrames < 0 ? -1 : preRollFrames + totalFrames);
@@ -209,6 +212,7 @@ int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, co
     device->stop();
     if (liveVideo)
         liveVideo->stop(); // the last frames, before the recorder closes the files
+    videoSource.stop();
     const double stopSeconds = stopTimed(recorder);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     interruptGuard.reset();
@@ -290,13 +294,18 @@ int record(const std::vector<std::string>& args)
         .option("visualize", "WxH",
                 "also record a live spectrum video (default 320x240; H.264) into the outputs whose container takes "
                 "video (.mp4, .mkv, .mov); audio-only outputs stay audio-only")
-        .option("fps", "R", "frame rate of the --visualize video, e.g. 20 or 30000/1001 (default 20)")
+        .option("fps", "R",
+                "frame rate of the video, e.g. 20 or 30000/1001 (--visualize: default 20; --video-source: the "
+                "source's own)");
+    addVideoSourceOptions(parser);
+    parser
         .epilog(
             "Dropped audio (encoders or disk too slow for queue-seconds) is written as silence so the timeline stays "
             "aligned, and listed in NAME.EXT.drops.json beside each file. MP4 is fragmented while recording "
             "(playable after a crash) and rewritten as an ordinary MP4 after a clean stop.\n"
             "Example: capstan record take.flac take.mp3 --source noise --duration 10 --pace fast\n"
-            "Example: capstan record take.mp4 --visualize --duration 10");
+            "Example: capstan record take.mp4 --visualize --duration 10\n"
+            "Example: capstan record take.mkv --video-source screen::0 --video-size 1280x720 --fps 30");
     addVerboseFlag(parser);
     const auto parsed = parseCommandLine(parser, expandVisualizeFlag(args));
     if (!parsed)
@@ -404,7 +413,8 @@ int record(const std::vector<std::string>& args)
             throw UsageError("--pace: a device source runs at the device's own clock; only realtime applies");
         const TakeFiles takeFiles(config, {});
         printNotes(takeFiles);
-        return recordFromDevice(arguments, config, source, blockFrames, askedSource.has_value());
+        RecordVideoSource videoSource(arguments, config, pacing);
+        return recordFromDevice(arguments, config, videoSource, source, blockFrames, askedSource.has_value());
 #else
         if (!askedSource)
             throw Error("this build has no audio device support (capstan_devices, JUCE), the default source: choose "
@@ -446,18 +456,19 @@ int record(const std::vector<std::string>& args)
         totalFrames = probe ? int64_t(*probe * config.sampleRate + 0.5) : -1;
     }
 
+    RecordVideoSource videoSource(arguments, config, pacing);
     const TakeFiles takeFiles(config, signalSpec.filePath);
     printNotes(takeFiles);
     Recorder recorder(config);
     CallbackDriver driver(signal, {.blockFrames = blockFrames, .pacing = pacing});
-    const auto liveVideo = makeLiveVideo(recorder);
+    const auto liveVideo = makeLiveVideo(arguments, recorder);
     if (liveVideo)
         liveVideo->start(); // taps the driver's callbacks through the recorder
     // With no clock the driver would outrun the drawing and the picture would miss audio: run it in chunks and let
     // the drawing catch up in between (a sound card's clock needs no such help).
     const auto runDriver = [&](int64_t numFrames)
     {
-        if (!liveVideo || pacing == CallbackDriver::Pacing::realtime || numFrames < 0)
+        if ((!liveVideo && !videoSource) || pacing == CallbackDriver::Pacing::realtime || numFrames < 0)
         {
             driver.run(recorder, numFrames, &InterruptGuard::flag());
             return;
@@ -465,7 +476,11 @@ int record(const std::vector<std::string>& args)
         const int64_t chunk = std::max<int64_t>(blockFrames, config.sampleRate / 4 / blockFrames * blockFrames);
         for (int64_t done = 0; done < numFrames && !InterruptGuard::interrupted();)
         {
-            while (liveVideo->backlogFrames() > liveVideo->backlogCapacityFrames() / 2)
+            while (liveVideo && liveVideo->backlogFrames() > liveVideo->backlogCapacityFrames() / 2)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            while (recorder.state() == Recorder::State::recording &&
+                   videoSource.audioShouldWait(recorder.clockPosition(), config.sampleRate) &&
+                   !InterruptGuard::interrupted())
                 std::this_thread::sleep_for(std::chrono::milliseconds(1));
             const int64_t n = std::min(chunk, numFrames - done);
             driver.run(recorder, n, &InterruptGuard::flag());
@@ -482,6 +497,7 @@ int record(const std::vector<std::string>& args)
     std::atomic<bool> audioDone{false};
     std::exception_ptr audioError;
     recorder.arm();
+    videoSource.start(recorder); // pushes once the recording starts
     // The "audio device": its own thread, as a sound card's callback would be.
     std::thread audioThread(
         [&]
@@ -508,6 +524,7 @@ int record(const std::vector<std::string>& args)
     audioThread.join();
     if (liveVideo)
         liveVideo->stop(); // the last frames, before the recorder closes the files
+    videoSource.stop();
     const double stopSeconds = stopTimed(recorder);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     interruptGuard.reset();

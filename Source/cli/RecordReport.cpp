@@ -107,8 +107,8 @@ void RecordReport::update(const RecorderStats::Snapshot& stats)
     if (stats.silenceWarnings > warningsPrinted && !stats.signalWarning.empty())
     {
         warningsPrinted = stats.silenceWarnings;
-        std::fprintf(stderr, "capstan: warning: %s (still recording)%s\n", stats.signalWarning.c_str(),
-                     hint.empty() ? "" : ("; " + hint).c_str());
+        std::fprintf(stderr, "capstan: warning: %s (still recording)%s%s\n", stats.signalWarning.c_str(),
+                     hint.empty() ? "" : "; ", hint.c_str());
         std::fflush(stderr);
     }
 }
@@ -163,6 +163,16 @@ int RecordReport::finish(const ParsedArguments& arguments, const Recorder& recor
     std::printf("level: peak %s dBFS, %lld sample(s) at full scale\n", formatDbfs(toDbfs(stats.maxPeak)).c_str(),
                 (long long)stats.fullScaleSamples);
     printNetworkSummary(stats);
+    if (const auto& video = stats.videoSource; video.active)
+    {
+        std::printf("video: %s\n", video.describe().c_str());
+        if (!video.problem.empty())
+            std::printf("warning: %s\n", video.problem.c_str());
+        if (video.framesRefused > 0)
+            std::printf("warning: %lld video frame(s) refused: the video encoder fell behind (a smaller --video-size "
+                        "or a lower --fps, or a faster machine)%s\n",
+                        (long long)video.framesRefused, listed.c_str());
+    }
     if (stats.droppedFrames > 0)
         std::printf("warning: dropped %lld frames in %lld interval(s): written as silence%s\n",
                     (long long)stats.droppedFrames, (long long)stats.dropIntervals, listed.c_str());
@@ -180,7 +190,7 @@ int RecordReport::finish(const ParsedArguments& arguments, const Recorder& recor
         std::printf("warning: %s", stats.lastSignalWarning.c_str());
         if (stats.silenceWarnings > 1)
             std::printf(" (the latest of %lld)", (long long)stats.silenceWarnings);
-        std::printf("%s%s\n", listed.c_str(), hint.empty() ? "" : ("; " + hint).c_str());
+        std::printf("%s%s%s\n", listed.c_str(), hint.empty() ? "" : "; ", hint.c_str());
     }
 
     if (const auto path = arguments.getOptional("stats-json"))

@@ -40,28 +40,16 @@ std::vector<std::string> expandVisualizeFlag(const std::vector<std::string>& arg
     return result;
 }
 
-void configureVisualize(const ParsedArguments& arguments, RecorderConfig& config)
+void addVideoStream(RecorderConfig& config, VideoSpec video, const std::string& option)
 {
-    const auto size = arguments.getOptional("visualize");
-    if (!size)
-    {
-        if (arguments.getOptional("fps"))
-            throw UsageError("--fps sets the --visualize video's frame rate; add --visualize");
-        return;
-    }
-    const auto [width, height] = parsePictureSize("visualize", *size);
-    const Rational fps = parsePictureRate("fps", arguments.get("fps", "20"));
-    config.video = {.enabled = true,
-                    .width = width,
-                    .height = height,
-                    .frameRate = fps,
-                    .format = PixelFormat::bgra,
-                    .encoder = "libx264",
-                    .encoderFormat = "yuv420p",
-                    // No B-frames (zerolatency): frames leave the encoder as they come, and the first is at pts 0
-                    // also in a fragmented (crash-safe) MP4, which has no edit list to hide a reordering delay.
-                    .encoderOptions = {{"preset", "veryfast"}, {"tune", "zerolatency"}},
-                    .queueFrames = std::clamp(int(std::ceil(fps.toDouble())), 8, 64)};
+    // No B-frames (zerolatency): frames leave the encoder as they come, and the first is at pts 0 also in a
+    // fragmented (crash-safe) MP4, which has no edit list to hide a reordering delay.
+    video.enabled = true;
+    video.encoder = "libx264";
+    video.encoderFormat = "yuv420p";
+    video.encoderOptions = {{"preset", "veryfast"}, {"tune", "zerolatency"}};
+    video.queueFrames = std::clamp(int(std::ceil(video.frameRate.toDouble())), 8, 64);
+    config.video = video;
     bool any = false;
     for (auto& output : config.outputs)
     {
@@ -73,8 +61,19 @@ void configureVisualize(const ParsedArguments& arguments, RecorderConfig& config
         any = any || output.withVideo;
     }
     if (!any)
-        throw UsageError("--visualize needs an output whose container takes video (.mp4, .mkv, .mov, or an rtmp://, "
-                         "srt://, udp:// stream)");
+        throw UsageError(option + " needs an output whose container takes video (.mp4, .mkv, .mov, or an rtmp://, "
+                                  "srt://, udp:// stream)");
+}
+
+void configureVisualize(const ParsedArguments& arguments, RecorderConfig& config)
+{
+    const auto size = arguments.getOptional("visualize");
+    if (!size)
+        return;
+    const auto [width, height] = parsePictureSize("visualize", *size);
+    const Rational fps = parsePictureRate("fps", arguments.get("fps", "20"));
+    addVideoStream(config, {.width = width, .height = height, .frameRate = fps, .format = PixelFormat::bgra},
+                   "--visualize");
 }
 
 } // namespace capstan::cli

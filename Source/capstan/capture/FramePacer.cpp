@@ -39,8 +39,9 @@ FramePacer::Emission FramePacer::showLatestUpTo(int64_t endSlot, bool replaced)
     Emission emission{nextSlot, std::max<int64_t>(0, endSlot - nextSlot), latestShown};
     if (emission.count == 0)
     {
-        if (replaced && !latestShown)
-            ++skipped; // a newer picture took its only output frame
+        emission.skipped = replaced && !latestShown;
+        if (emission.skipped)
+            ++skipped;
         return emission;
     }
     if (mode == Mode::constantFrameRate)
@@ -59,11 +60,13 @@ FramePacer::Emission FramePacer::frameArrived(int64_t position)
         ++arrived;
         firstPosition = lastPosition = position;
         nextSlot = firstSlotAtOrAfter(int64_t(std::ceil(double(position) - halfFrame)));
-        return {nextSlot, 0, false};
+        return {nextSlot, 0, false, false};
     }
     ++arrived;
     position = std::max(position, lastPosition);
     lastPosition = position;
+    if (arrived == driftFrom + 1)
+        firstPosition = position;
     const Emission emission =
         showLatestUpTo(firstSlotAtOrAfter(int64_t(std::ceil(double(position) - halfFrame))), true);
     latestShown = false;
@@ -88,9 +91,10 @@ FramePacer::Emission FramePacer::finish(int64_t endPosition)
 double FramePacer::driftPpm() const
 {
     const double seconds = double(lastPosition - firstPosition) / sampleRate;
-    if (arrived < 2 || seconds < 1.0)
+    if (arrived - driftFrom < 2 || seconds < 1.0)
         return 0.0;
-    return (double(arrived - 1) / seconds / frameRate.toDouble() - 1.0) * 1e6;
+    const double ppm = (double(arrived - driftFrom - 1) / seconds / frameRate.toDouble() - 1.0) * 1e6;
+    return std::abs(ppm) < 0.05 ? 0.0 : ppm; // no "-0 ppm" from rounding
 }
 
 } // namespace capstan

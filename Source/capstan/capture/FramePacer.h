@@ -32,6 +32,7 @@ public:
         int64_t firstSlot = 0; ///< the output frame index it is pushed at first
         int64_t count = 0;     ///< how many consecutive output frames get it; 0: none (skipped, or held)
         bool repeats = false;  ///< the picture was pushed before: every copy is a duplicate
+        bool skipped = false;  ///< a newer picture took its only output frame: it is never shown
     };
 
     /** Throws capstan::Error for a sample rate or frame rate that is not positive. */
@@ -48,6 +49,10 @@ public:
     /** The source ended or the recording stopped at `endPosition`: the last frame fills the output frames before it
         (constant frame rate) or is pushed once (variable). Nothing when no frame arrived. Call once. */
     Emission finish(int64_t endPosition);
+
+    /** Measures the drift from the next frame on (the frames before the recording, bunched while a device opened, do
+        not count). */
+    void restartDriftMeasure() { driftFrom = arrived; }
 
     /** Output frame `slot`'s time on the audio clock. */
     int64_t slotPosition(int64_t slot) const;
@@ -73,7 +78,8 @@ private:
     int64_t duplicated = 0;
     int64_t skipped = 0;
     int64_t nextSlot = 0; ///< the first output frame not given a picture yet
-    int64_t firstPosition = 0;
+    int64_t firstPosition = 0; ///< of frame `driftFrom`
+    int64_t driftFrom = 0;
     int64_t lastPosition = 0;
     bool latestShown = false; ///< the latest picture got an output frame already
     bool finished = false;

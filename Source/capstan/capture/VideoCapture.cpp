@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace capstan
 {
@@ -78,7 +79,12 @@ void VideoCapture::stop()
 
 void VideoCapture::noteProblem(const std::string& what)
 {
-    const double seconds = double(std::max<int64_t>(0, recorder.clockPosition())) / sampleRate;
+    // Where the picture stops in the recording: after its last frame with no clock, else now.
+    const int64_t lastFrame = reached.load(std::memory_order_relaxed);
+    const int64_t at = cfg.timing == Timing::audioClock && lastFrame != INT64_MIN
+                           ? lastFrame + pacer.slotPosition(1)
+                           : recorder.clockPosition();
+    const double seconds = double(std::max<int64_t>(0, at)) / sampleRate;
     stats.setProblem("the video source " + what + " at " + clockText(seconds) + "; its last picture is held");
     ended.store(true, std::memory_order_release);
 }
@@ -110,12 +116,15 @@ int64_t VideoCapture::framePosition(double pts, bool first)
     }
     case Timing::device:
     {
+        const double framePeriod = double(video.frameRate.den) / video.frameRate.num;
         const double now = steadySeconds();
         clock.observe(now, recorder.clockPosition());
-        // x11grab and v4l2 stamp frames with wall-clock time when they were grabbed: the capture instant, earlier
-        // than the arrival by the decoding and queueing. Anything else is timed by its arrival.
+        // x11grab and v4l2 stamp frames with wall-clock time when they were grabbed: the capture instant, a little
+        // earlier than the arrival (decoding, queueing). A stamp older than two frames is not a capture instant but
+        // a schedule the reader fell behind (x11grab delivers its missed ticks at once, all of the same screen), and
+        // anything else is timed by its arrival.
         const double age = wallSeconds() - pts;
-        const double captured = (age >= 0 && age < 5.0) ? now - age : now;
+        const double captured = (age >= 0 && age < 2 * framePeriod) ? now - age : now;
         return clock.positionAt(captured);
     }
     }
@@ -124,36 +133,56 @@ int64_t VideoCapture::framePosition(double pts, bool first)
 
 void VideoCapture::push(const VideoFrame& frame, FramePacer::Emission emission)
 {
-    const bool recording = recorder.state() == Recorder::State::recording;
-    if (emission.count == 0)
-    {
-        if (recording)
-            stats.framesSkipped.fetch_add(1, std::memory_order_relaxed);
-        return;
-    }
+    if (emission.skipped && recorder.state() == Recorder::State::recording)
+        stats.framesSkipped.fetch_add(1, std::memory_order_relaxed);
     int64_t offered = 0;
     for (int64_t i = 0; i < emission.count; ++i)
     {
-        if (recorder.state() != Recorder::State::recording)
-            break; // before the recording started (or after it stopped): not part of it
+        const int64_t position = pacer.slotPosition(emission.firstSlot + i);
+        if (stopRequested.load(std::memory_order_acquire) && position >= endPosition.load(std::memory_order_acquire))
+            break; // after the recording's end
         if (cfg.timing == Timing::audioClock)
         {
-            // No clock to keep up with: wait for the encoder instead of losing the frame.
+            // No clock: the audio clock is the clock. A frame goes when the audio reaches it (so none lands past
+            // the recording's end), and waits for the encoder instead of being lost.
             const double deadline = steadySeconds() + cfg.maxPushWaitSeconds;
-            while (recorder.freeVideoFrames() == 0 && steadySeconds() < deadline &&
-                   recorder.state() == Recorder::State::recording)
+            while (steadySeconds() < deadline && recorder.state() == Recorder::State::recording)
+            {
+                // Once stopping, the audio is complete: only room in the queue is waited for.
+                const bool audioBehind =
+                    !stopRequested.load(std::memory_order_acquire) && recorder.clockPosition() <= position;
+                if (!audioBehind && recorder.freeVideoFrames() > 0)
+                    break;
                 std::this_thread::sleep_for(std::chrono::microseconds(500));
+            }
+            if (stopRequested.load(std::memory_order_acquire) && position >= endPosition.load(std::memory_order_acquire))
+                break;
         }
+        if (recorder.state() != Recorder::State::recording)
+            break; // before the recording started (or after it stopped): not part of it
         ++offered;
-        const int64_t position = pacer.slotPosition(emission.firstSlot + i);
         if (recorder.pushVideoFrame(frame.data.data(), frame.data.size(), position))
             stats.framesPushed.fetch_add(1, std::memory_order_relaxed);
         else
+        {
             stats.framesRefused.fetch_add(1, std::memory_order_relaxed);
+            if (std::getenv("CAPSTAN_DEBUG_PACER"))
+                std::fprintf(stderr, "refused pos %lld free %d state %d clock %lld stop %d\n", (long long)position,
+                             recorder.freeVideoFrames(), int(recorder.state()), (long long)recorder.clockPosition(),
+                             int(stopRequested.load()));
+        }
     }
     const int64_t copies = emission.repeats ? offered : offered - 1;
     if (copies > 0)
         stats.framesDuplicated.fetch_add(copies, std::memory_order_relaxed);
+}
+
+void VideoCapture::countCaptured(int64_t position)
+{
+    // A frame belongs to the recording when it was read while recording, before the recording's end.
+    if (recorder.state() == Recorder::State::recording &&
+        (!stopRequested.load(std::memory_order_acquire) || position < endPosition.load(std::memory_order_acquire)))
+        stats.framesCaptured.fetch_add(1, std::memory_order_relaxed);
 }
 
 void VideoCapture::run()
@@ -165,6 +194,7 @@ void VideoCapture::run()
     catch (...)
     {
         failure = std::current_exception();
+        ended.store(true, std::memory_order_release);
     }
 }
 
@@ -179,8 +209,10 @@ void VideoCapture::capture()
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     VideoFrame frames[2];
+    int64_t positions[2] = {0, 0};
     int current = 0;
     bool havePrevious = false;
+    bool driftMeasured = false;
     double longestGap = 0;
     for (;;)
     {
@@ -207,10 +239,10 @@ void VideoCapture::capture()
             break;
         }
         const int64_t position = framePosition(frames[current].pts, !havePrevious);
+        positions[current] = position;
         const double arrival = steadySeconds();
         if (recorder.state() == Recorder::State::recording)
         {
-            stats.framesCaptured.fetch_add(1, std::memory_order_relaxed);
             if (lastArrival >= 0 && cfg.timing != Timing::audioClock)
             {
                 longestGap = std::max(longestGap, arrival - lastArrival);
@@ -218,9 +250,20 @@ void VideoCapture::capture()
             }
             lastArrival = arrival;
         }
+        if (!driftMeasured && recorder.state() == Recorder::State::recording)
+        {
+            driftMeasured = true;
+            pacer.restartDriftMeasure();
+        }
         const FramePacer::Emission emission = pacer.frameArrived(position);
+        if (std::getenv("CAPSTAN_DEBUG_PACER"))
+            std::fprintf(stderr, "pts %.6f pos %lld -> slot %lld x%lld\n", frames[current].pts, (long long)position,
+                         (long long)emission.firstSlot, (long long)emission.count);
         if (havePrevious)
+        {
+            countCaptured(positions[1 - current]);
             push(frames[1 - current], emission);
+        }
         stats.driftPpm.store(pacer.driftPpm(), std::memory_order_relaxed);
         reached.store(position, std::memory_order_release);
         havePrevious = true;
@@ -239,6 +282,7 @@ void VideoCapture::capture()
         std::this_thread::sleep_for(period);
     }
     // Then to the end: where the audio stopped.
+    countCaptured(positions[1 - current]);
     push(last, pacer.finish(endPosition.load(std::memory_order_acquire)));
 }
 

@@ -375,6 +375,15 @@ bool EncoderThread::processVideo(bool finishing)
         ctx.videoQueue->pop();
         frame->pendingWorkers = 0;
         frame->written = false;
+        if (finishing && begun && frame->position >= nextPos)
+        {
+            // At or after the recording's last sample: it would show for no time at all, or after the end. Not part
+            // of the recording (a producer cannot know the end before stop()), so neither written nor dropped.
+            CAPSTAN_TSAN_RELEASE(frame);
+            ctx.videoFree->try_enqueue(frame);
+            didWork = true;
+            continue;
+        }
         if (begun && frame->position >= origin)
         {
             const WorkItem item{WorkItem::Kind::video, nullptr, 0, 0, nullptr, frame, frame->position - origin};
