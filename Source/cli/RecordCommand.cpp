@@ -108,8 +108,7 @@ void printLiveVideo(const LiveSpectrumVideo* liveVideo)
 #if CAPSTAN_HAVE_DEVICES
 /** `--source device[:NAME]`: a real input through JUCE (DeviceInput), at the device's own clock and rate. */
 int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, RecordVideoSource& videoSource,
-                     const std::string& source,
-                     int blockFrames, bool asked)
+                     const std::string& source, int blockFrames, bool asked)
 {
     const double duration = arguments.getNumber("duration").value_or(-1.0);
     std::unique_ptr<DeviceInput> device;
@@ -298,14 +297,13 @@ int record(const std::vector<std::string>& args)
                 "frame rate of the video, e.g. 20 or 30000/1001 (--visualize: default 20; --video-source: the "
                 "source's own)");
     addVideoSourceOptions(parser);
-    parser
-        .epilog(
-            "Dropped audio (encoders or disk too slow for queue-seconds) is written as silence so the timeline stays "
-            "aligned, and listed in NAME.EXT.drops.json beside each file. MP4 is fragmented while recording "
-            "(playable after a crash) and rewritten as an ordinary MP4 after a clean stop.\n"
-            "Example: capstan record take.flac take.mp3 --source noise --duration 10 --pace fast\n"
-            "Example: capstan record take.mp4 --visualize --duration 10\n"
-            "Example: capstan record take.mkv --video-source screen::0 --video-size 1280x720 --fps 30");
+    parser.epilog(
+        "Dropped audio (encoders or disk too slow for queue-seconds) is written as silence so the timeline stays "
+        "aligned, and listed in NAME.EXT.drops.json beside each file. MP4 is fragmented while recording "
+        "(playable after a crash) and rewritten as an ordinary MP4 after a clean stop.\n"
+        "Example: capstan record take.flac take.mp3 --source noise --duration 10 --pace fast\n"
+        "Example: capstan record take.mp4 --visualize --duration 10\n"
+        "Example: capstan record take.mkv --video-source screen::0 --video-size 1280x720 --fps 30");
     addVerboseFlag(parser);
     const auto parsed = parseCommandLine(parser, expandVisualizeFlag(args));
     if (!parsed)

@@ -12,7 +12,8 @@ void addVideoSourceOptions(ArgumentParser& parser)
 {
     parser
         .option("video-source", "SPEC",
-                std::string("also record video from SPEC, in sync with the audio: ") + VideoSourceSpec::acceptedForms() +
+                std::string("also record video from SPEC, in sync with the audio: ") +
+                    VideoSourceSpec::acceptedForms() +
                     "; into the outputs whose container takes video (.mp4, .mkv, .mov, streams)")
         .option("video-size", "WxH",
                 "--video-source: the size asked of a screen (the region) or camera; a file or graph is scaled "
@@ -80,7 +81,7 @@ RecordVideoSource::RecordVideoSource(const ParsedArguments& arguments, RecorderC
     if (video.width < 2 || video.height < 2)
         throw Error("video source " + spec.describe() + " delivers a picture too small to encode (" +
                     std::to_string(input->width()) + "x" + std::to_string(input->height()) + ")");
-    video.frameRate = request.frameRate.isValid()  ? request.frameRate
+    video.frameRate = request.frameRate.isValid()                                            ? request.frameRate
                       : input->frameRate().isValid() && input->frameRate().toDouble() <= 240 ? input->frameRate()
                                                                                              : Rational{30, 1};
     video.format = PixelFormat::yuv420p; // converted once on the capture thread: the encoder takes it as it is

@@ -144,7 +144,8 @@ TEST_CASE("A camera that is not there: one line that lists what exists, and no f
     bool anyCamera = false;
     for (const auto& entry : fs::directory_iterator("/dev"))
         anyCamera = anyCamera || entry.path().filename().string().rfind("video", 0) == 0;
-    CHECK_THAT(result.err, Catch::Contains(anyCamera ? "the cameras here are /dev/video" : "this machine has no camera"));
+    CHECK_THAT(result.err,
+               Catch::Contains(anyCamera ? "the cameras here are /dev/video" : "this machine has no camera"));
     CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
     CHECK_FALSE(fs::exists(file));
 
@@ -153,12 +154,12 @@ TEST_CASE("A camera that is not there: one line that lists what exists, and no f
                                               "fast", "--video-source", "screen::0"});
     CHECK(fastScreen.exitCode == 2);
     CHECK_THAT(fastScreen.err, Catch::Contains("runs at its own clock: record it with --pace realtime"));
-    const auto orphan = test::runCapstan({"record", file.string(), "--source", "tone", "--duration", "1", "--fps-mode",
-                                          "vfr"});
+    const auto orphan =
+        test::runCapstan({"record", file.string(), "--source", "tone", "--duration", "1", "--fps-mode", "vfr"});
     CHECK(orphan.exitCode == 2);
     CHECK_THAT(orphan.err, Catch::Contains("--fps-mode applies to --video-source"));
-    const auto bad = test::runCapstan(
-        {"record", file.string(), "--source", "tone", "--duration", "1", "--video-source", "webcam"});
+    const auto bad =
+        test::runCapstan({"record", file.string(), "--source", "tone", "--duration", "1", "--video-source", "webcam"});
     CHECK(bad.exitCode != 0);
     CHECK_THAT(bad.err, Catch::Contains("'webcam' is not a video source; accepted: screen[:DISPLAY], camera[:DEVICE]"));
     CHECK_FALSE(fs::exists(file));
@@ -258,6 +259,6 @@ TEST_CASE("Screen capture of an Xvfb display: constant frame rate, and the pictu
         worst = std::max(worst, std::abs(counters[k] - (intercept + slope * double(k) / 30)));
     CHECK(worst <= 3.0);
     const std::string stats = test::readFileText(json);
-    CHECK(videoSourceNumber(stats, "framesPushed") == 120);
+    CHECK_THAT(stats, Catch::Contains("\"videoFramesWritten\":120,\"videoFramesDropped\":0,"));
     CHECK(videoSourceNumber(stats, "framesRefused") == 0);
 }

@@ -77,7 +77,7 @@ private:
     int64_t arrived = 0;
     int64_t duplicated = 0;
     int64_t skipped = 0;
-    int64_t nextSlot = 0; ///< the first output frame not given a picture yet
+    int64_t nextSlot = 0;      ///< the first output frame not given a picture yet
     int64_t firstPosition = 0; ///< of frame `driftFrom`
     int64_t driftFrom = 0;
     int64_t lastPosition = 0;

@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 
 namespace capstan
 {
@@ -81,9 +80,8 @@ void VideoCapture::noteProblem(const std::string& what)
 {
     // Where the picture stops in the recording: after its last frame with no clock, else now.
     const int64_t lastFrame = reached.load(std::memory_order_relaxed);
-    const int64_t at = cfg.timing == Timing::audioClock && lastFrame != INT64_MIN
-                           ? lastFrame + pacer.slotPosition(1)
-                           : recorder.clockPosition();
+    const int64_t at = cfg.timing == Timing::audioClock && lastFrame != INT64_MIN ? lastFrame + pacer.slotPosition(1)
+                                                                                  : recorder.clockPosition();
     const double seconds = double(std::max<int64_t>(0, at)) / sampleRate;
     stats.setProblem("the video source " + what + " at " + clockText(seconds) + "; its last picture is held");
     ended.store(true, std::memory_order_release);
@@ -155,7 +153,8 @@ void VideoCapture::push(const VideoFrame& frame, FramePacer::Emission emission)
                     break;
                 std::this_thread::sleep_for(std::chrono::microseconds(500));
             }
-            if (stopRequested.load(std::memory_order_acquire) && position >= endPosition.load(std::memory_order_acquire))
+            if (stopRequested.load(std::memory_order_acquire) &&
+                position >= endPosition.load(std::memory_order_acquire))
                 break;
         }
         if (recorder.state() != Recorder::State::recording)
@@ -164,13 +163,7 @@ void VideoCapture::push(const VideoFrame& frame, FramePacer::Emission emission)
         if (recorder.pushVideoFrame(frame.data.data(), frame.data.size(), position))
             stats.framesPushed.fetch_add(1, std::memory_order_relaxed);
         else
-        {
             stats.framesRefused.fetch_add(1, std::memory_order_relaxed);
-            if (std::getenv("CAPSTAN_DEBUG_PACER"))
-                std::fprintf(stderr, "refused pos %lld free %d state %d clock %lld stop %d\n", (long long)position,
-                             recorder.freeVideoFrames(), int(recorder.state()), (long long)recorder.clockPosition(),
-                             int(stopRequested.load()));
-        }
     }
     const int64_t copies = emission.repeats ? offered : offered - 1;
     if (copies > 0)
@@ -256,9 +249,6 @@ void VideoCapture::capture()
             pacer.restartDriftMeasure();
         }
         const FramePacer::Emission emission = pacer.frameArrived(position);
-        if (std::getenv("CAPSTAN_DEBUG_PACER"))
-            std::fprintf(stderr, "pts %.6f pos %lld -> slot %lld x%lld\n", frames[current].pts, (long long)position,
-                         (long long)emission.firstSlot, (long long)emission.count);
         if (havePrevious)
         {
             countCaptured(positions[1 - current]);
