@@ -32,7 +32,8 @@ VideoCapture::VideoCapture(Recorder& recorder_, VideoInput& input_, const Config
     : recorder(recorder_), input(input_), cfg(config), video(recorder_.config().video),
       sampleRate(recorder_.config().sampleRate),
       pacer(recorder_.config().sampleRate, video.enabled ? video.frameRate : Rational{30, 1}, config.mode),
-      clock(recorder_.config().sampleRate), stats(recorder_.videoSourceStats())
+      clock(recorder_.config().sampleRate), stats(recorder_.videoSourceStats()),
+      previewFrame(video.format, video.width, video.height)
 {
     if (!video.enabled)
         throw Error("a video source needs a recorder with video (RecorderConfig::video.enabled)");
@@ -232,6 +233,7 @@ void VideoCapture::capture()
             break;
         }
         const int64_t position = framePosition(frames[current].pts, !havePrevious);
+        previewFrame.offer(frames[current].data);
         positions[current] = position;
         const double arrival = steadySeconds();
         if (recorder.state() == Recorder::State::recording)

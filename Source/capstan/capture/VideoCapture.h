@@ -2,6 +2,7 @@
 
 #include "AudioClockEstimator.h"
 #include "FramePacer.h"
+#include "PreviewFrame.h"
 #include "VideoInput.h"
 
 #include <capstan/realtime/Recorder.h>
@@ -75,6 +76,10 @@ public:
     /** The audio-clock position of the latest frame read (audioClock timing: lets a driver with no clock keep the
         audio from running far ahead of the picture). */
     int64_t positionReached() const noexcept { return reached.load(std::memory_order_acquire); }
+    /** The live preview of what the source delivers (before, while and after recording, once start() ran): enable
+        it and take frames from a GUI timer. */
+    PreviewFrame& preview() noexcept { return previewFrame; }
+
     /** True once the source ended or failed (its last picture is being held). */
     bool sourceEnded() const noexcept { return ended.load(std::memory_order_acquire); }
 
@@ -94,6 +99,7 @@ private:
     FramePacer pacer;
     AudioClockEstimator clock;
     VideoSourceStats& stats;
+    PreviewFrame previewFrame;
 
     double firstPts = 0;
     double startSteady = 0;
