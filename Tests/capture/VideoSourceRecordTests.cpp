@@ -149,6 +149,18 @@ TEST_CASE("A camera that is not there: one line that lists what exists, and no f
     CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
     CHECK_FALSE(fs::exists(file));
 
+    // A display with no X server: FFmpeg's words, then the displays that do run.
+    int missing = 7;
+    while (fs::exists("/tmp/.X11-unix/X" + std::to_string(missing)))
+        ++missing;
+    const auto screen = test::runCapstan({"record", file.string(), "--source", "tone", "--duration", "1",
+                                          "--video-source", "screen::" + std::to_string(missing)});
+    CHECK(screen.exitCode == 1);
+    CHECK_THAT(screen.err, Catch::Contains("Cannot open display :" + std::to_string(missing)) &&
+                               (Catch::Contains("; the X displays here are :") ||
+                                Catch::Contains("; no X display runs on this machine")));
+    CHECK_FALSE(fs::exists(file));
+
     // Other mistakes: a source with no clock under --pace fast is fine, a live one is not; options without a source.
     const auto fastScreen = test::runCapstan({"record", file.string(), "--source", "tone", "--duration", "1", "--pace",
                                               "fast", "--video-source", "screen::0"});
