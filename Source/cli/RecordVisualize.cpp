@@ -48,7 +48,10 @@ void addVideoStream(RecorderConfig& config, VideoSpec video, const std::string& 
     video.encoder = "libx264";
     video.encoderFormat = "yuv420p";
     video.encoderOptions = {{"preset", "veryfast"}, {"tune", "zerolatency"}};
-    video.queueFrames = std::clamp(int(std::ceil(video.frameRate.toDouble())), 8, 64);
+    // About a second of frames, but never more than 256 MiB preallocated (an 8K picture is 50 MB in yuv420p).
+    const int64_t frameBytes = bytesPerFrame(video.format, video.width, video.height);
+    const int byMemory = int(std::max<int64_t>(4, (int64_t(256) << 20) / std::max<int64_t>(1, frameBytes)));
+    video.queueFrames = std::min(std::clamp(int(std::ceil(video.frameRate.toDouble())), 8, 64), byMemory);
     config.video = video;
     bool any = false;
     for (auto& output : config.outputs)

@@ -133,7 +133,10 @@ int64_t VideoCapture::framePosition(double pts, bool first)
 void VideoCapture::push(const VideoFrame& frame, FramePacer::Emission emission)
 {
     if (emission.skipped && recorder.state() == Recorder::State::recording)
+    {
+        stats.framesCaptured.fetch_add(1, std::memory_order_relaxed); // inside the recording, never shown
         stats.framesSkipped.fetch_add(1, std::memory_order_relaxed);
+    }
     int64_t offered = 0;
     for (int64_t i = 0; i < emission.count; ++i)
     {
@@ -166,17 +169,11 @@ void VideoCapture::push(const VideoFrame& frame, FramePacer::Emission emission)
         else
             stats.framesRefused.fetch_add(1, std::memory_order_relaxed);
     }
+    if (offered > 0 && !emission.repeats)
+        stats.framesCaptured.fetch_add(1, std::memory_order_relaxed); // shown: inside the recording
     const int64_t copies = emission.repeats ? offered : offered - 1;
     if (copies > 0)
         stats.framesDuplicated.fetch_add(copies, std::memory_order_relaxed);
-}
-
-void VideoCapture::countCaptured(int64_t position)
-{
-    // A frame belongs to the recording when it was read while recording, before the recording's end.
-    if (recorder.state() == Recorder::State::recording &&
-        (!stopRequested.load(std::memory_order_acquire) || position < endPosition.load(std::memory_order_acquire)))
-        stats.framesCaptured.fetch_add(1, std::memory_order_relaxed);
 }
 
 void VideoCapture::run()
@@ -203,7 +200,6 @@ void VideoCapture::capture()
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     VideoFrame frames[2];
-    int64_t positions[2] = {0, 0};
     int current = 0;
     bool havePrevious = false;
     bool driftMeasured = false;
@@ -234,7 +230,6 @@ void VideoCapture::capture()
         }
         const int64_t position = framePosition(frames[current].pts, !havePrevious);
         previewFrame.offer(frames[current].data);
-        positions[current] = position;
         const double arrival = steadySeconds();
         if (recorder.state() == Recorder::State::recording)
         {
@@ -252,10 +247,7 @@ void VideoCapture::capture()
         }
         const FramePacer::Emission emission = pacer.frameArrived(position);
         if (havePrevious)
-        {
-            countCaptured(positions[1 - current]);
             push(frames[1 - current], emission);
-        }
         stats.driftPpm.store(pacer.driftPpm(), std::memory_order_relaxed);
         reached.store(position, std::memory_order_release);
         havePrevious = true;
@@ -274,7 +266,6 @@ void VideoCapture::capture()
         std::this_thread::sleep_for(period);
     }
     // Then to the end: where the audio stopped.
-    countCaptured(positions[1 - current]);
     push(last, pacer.finish(endPosition.load(std::memory_order_acquire)));
 }
 

@@ -89,7 +89,6 @@ private:
     int64_t framePosition(double pts, bool first);
     void push(const VideoFrame& frame, FramePacer::Emission emission);
     void noteProblem(const std::string& what);
-    void countCaptured(int64_t position);
 
     Recorder& recorder;
     VideoInput& input;
