@@ -83,12 +83,20 @@ void printNotes(const TakeFiles& takeFiles)
         std::fprintf(stderr, "capstan: %s\n", note.c_str());
 }
 
-/** The live spectrum video for --visualize (null without it); start() it before the recorder is armed. */
-std::unique_ptr<LiveSpectrumVideo> makeLiveVideo(const ParsedArguments& arguments, Recorder& recorder)
+/** The live spectrum video for --visualize (null without it); start() it before the recorder is armed. With a
+    --video-source it is drawn over the source's picture (attach the source first). */
+std::unique_ptr<LiveSpectrumVideo> makeLiveVideo(const ParsedArguments& arguments, Recorder& recorder,
+                                                 RecordVideoSource& videoSource)
 {
     const VideoSpec& video = recorder.config().video;
     if (!video.enabled || !arguments.getOptional("visualize"))
         return nullptr;
+    if (PreviewFrame* overlay = videoSource.overlay())
+        return std::make_unique<LiveSpectrumVideo>(
+            recorder,
+            SpectrumVisualizerConfig{
+                .frameRate = video.frameRate, .width = overlay->width(), .height = overlay->height()},
+            [overlay](std::span<const uint8_t> pixels) { overlay->offer(pixels); });
     return std::make_unique<LiveSpectrumVideo>(
         recorder, SpectrumVisualizerConfig{.frameRate = video.frameRate, .width = video.width, .height = video.height});
 }
@@ -153,7 +161,8 @@ int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, Re
     const int64_t totalFrames = duration >= 0 ? int64_t(duration * config.sampleRate + 0.5) : -1;
 
     Recorder recorder(config);
-    const auto liveVideo = makeLiveVideo(arguments, recorder);
+    videoSource.attach(recorder);
+    const auto liveVideo = makeLiveVideo(arguments, recorder, videoSource);
     std::optional<InterruptGuard> interruptGuard;
     interruptGuard.emplace();
     const bool live = stderrIsTerminal();
@@ -165,7 +174,7 @@ int recordFromDevice(const ParsedArguments& arguments, RecorderConfig config, Re
         if (liveVideo)
             liveVideo->start(); // taps the device callback through the recorder
         recorder.arm();
-        videoSource.start(recorder); // pushes once the recording starts
+        videoSource.start(); // pushes once the recording starts
         if (preRollFrames == 0)
             recorder.start(); // before the first callback: the file starts with the device's first sample
         device->start(recorder, totalFrames < 0 ? -1 : preRollFrames + totalFrames);
@@ -292,7 +301,8 @@ int record(const std::vector<std::string>& args)
                 {NumberKind::real, 0.1, 3600})
         .option("visualize", "WxH",
                 "also record a live spectrum video (default 320x240; H.264) into the outputs whose container takes "
-                "video (.mp4, .mkv, .mov); audio-only outputs stay audio-only")
+                "video (.mp4, .mkv, .mov); audio-only outputs stay audio-only; with --video-source it is drawn over "
+                "the source's picture, in the bottom-right corner")
         .option("fps", "R",
                 "frame rate of the video, e.g. 20 or 30000/1001 (--visualize: default 20; --video-source: the "
                 "source's own)");
@@ -385,7 +395,8 @@ int record(const std::vector<std::string>& args)
                 throw UsageError(std::string("--") + name +
                                  " applies to network outputs (rtmp://, srt://, udp://...), "
                                  "and there is none");
-    configureVisualize(arguments, config);
+    if (!arguments.getOptional("video-source"))
+        configureVisualize(arguments, config); // else drawn over the source's picture: see RecordVideoSource
 
     // The source: the default input device unless one is named (as arecord does); a test signal or file through
     // CallbackDriver, or a device through JUCE (capstan_devices).
@@ -459,7 +470,8 @@ int record(const std::vector<std::string>& args)
     printNotes(takeFiles);
     Recorder recorder(config);
     CallbackDriver driver(signal, {.blockFrames = blockFrames, .pacing = pacing});
-    const auto liveVideo = makeLiveVideo(arguments, recorder);
+    videoSource.attach(recorder);
+    const auto liveVideo = makeLiveVideo(arguments, recorder, videoSource);
     if (liveVideo)
         liveVideo->start(); // taps the driver's callbacks through the recorder
     // With no clock the driver would outrun the drawing and the picture would miss audio: run it in chunks and let
@@ -495,7 +507,7 @@ int record(const std::vector<std::string>& args)
     std::atomic<bool> audioDone{false};
     std::exception_ptr audioError;
     recorder.arm();
-    videoSource.start(recorder); // pushes once the recording starts
+    videoSource.start(); // pushes once the recording starts
     // The "audio device": its own thread, as a sound card's callback would be.
     std::thread audioThread(
         [&]

@@ -42,8 +42,8 @@ RecordVideoSource::RecordVideoSource(const ParsedArguments& arguments, RecorderC
             throw UsageError("--fps sets the frame rate of the --visualize or --video-source video; add one");
         return;
     }
-    if (arguments.getOptional("visualize"))
-        throw UsageError("--visualize and --video-source are two pictures for one video stream: choose one");
+    if (const auto overlay = arguments.getOptional("visualize"))
+        std::tie(overlayWidth, overlayHeight) = parsePictureSize("visualize", *overlay);
     VideoSourceSpec spec = VideoSourceSpec::parse(*text);
     spec.options = arguments.getKeyValues("video-source-option");
     const std::string fpsMode = arguments.get("fps-mode", "cfr");
@@ -86,16 +86,27 @@ RecordVideoSource::RecordVideoSource(const ParsedArguments& arguments, RecorderC
                                                                                              : Rational{30, 1};
     video.format = PixelFormat::yuv420p; // converted once on the capture thread: the encoder takes it as it is
     addVideoStream(config, video, "--video-source");
+    if (overlayWidth > video.width || overlayHeight > video.height)
+        throw UsageError("--visualize " + std::to_string(overlayWidth) + "x" + std::to_string(overlayHeight) +
+                         " is drawn over the --video-source picture and must fit in it (" +
+                         std::to_string(video.width) + "x" + std::to_string(video.height) + ")");
 }
 
 RecordVideoSource::~RecordVideoSource() = default;
 
-void RecordVideoSource::start(Recorder& recorder)
+void RecordVideoSource::attach(Recorder& recorder)
 {
     if (!input)
         return;
     capture = std::make_unique<VideoCapture>(recorder, *input, captureConfig);
-    capture->start();
+    if (overlayWidth > 0)
+        capture->setOverlay(overlayWidth, overlayHeight);
+}
+
+void RecordVideoSource::start()
+{
+    if (capture)
+        capture->start();
 }
 
 void RecordVideoSource::stop()

@@ -28,8 +28,12 @@ public:
 
     explicit operator bool() const { return input != nullptr; }
 
-    /** Starts capturing into `recorder` (made from the configuration above). */
-    void start(Recorder& recorder);
+    /** Prepares capturing into `recorder` (made from the configuration above), with the --visualize overlay. */
+    void attach(Recorder& recorder);
+    /** Starts the capture thread (after recorder.arm()). */
+    void start();
+    /** Where the --visualize overlay's frames go (null without one). After attach(). */
+    PreviewFrame* overlay() const { return capture ? capture->overlay() : nullptr; }
     /** After the audio stopped, before recorder.stop(). */
     void stop();
 
@@ -40,6 +44,7 @@ private:
     std::unique_ptr<VideoInput> input;
     std::unique_ptr<VideoCapture> capture;
     VideoCapture::Config captureConfig;
+    int overlayWidth = 0, overlayHeight = 0; ///< --visualize WxH drawn over the picture
 };
 
 } // namespace capstan::cli

@@ -5,9 +5,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <map>
 #include <thread>
 
 #include <unistd.h>
@@ -272,4 +274,43 @@ TEST_CASE("Screen capture of an Xvfb display: constant frame rate, and the pictu
     const std::string stats = test::readFileText(json);
     CHECK_THAT(stats, Catch::Contains("\"videoFramesWritten\":120,\"videoFramesDropped\":0,"));
     CHECK(videoSourceNumber(stats, "framesRefused") == 0);
+}
+
+TEST_CASE("The spectrum visualizer drawn over a source: one stream, the overlay in the corner", "[capture][cli]")
+{
+    REQUIRE(test::haveFfmpegTools());
+    test::TestDir dir;
+    const auto file = dir.file("overlay.mkv");
+    const auto result =
+        test::runCapstan({"record", file.string(), "--source", "noise", "--duration", "2", "--pace", "fast",
+                          "--video-source", "lavfi:color=c=blue:s=320x240:r=25", "--visualize", "128x48"});
+    INFO(result.out << result.err);
+    REQUIRE(result.exitCode == 0);
+    REQUIRE(test::probeStreamCounts(file) == std::map<std::string, int>{{"audio", 1}, {"video", 1}});
+    const auto rgb = test::decodeVideoBytes(file, "rgb24");
+    const size_t frameBytes = 320 * 240 * 3;
+    REQUIRE(rgb.size() == 50 * frameBytes);
+    const auto pixel = [&](size_t frame, int x, int y)
+    {
+        const uint8_t* p = rgb.data() + frame * frameBytes + (size_t(y) * 320 + size_t(x)) * 3;
+        return std::array<int, 3>{p[0], p[1], p[2]};
+    };
+    // The last frame (with --pace fast the picture may trail the audio by up to a second before that; at the end
+    // every overlay frame has been drawn).
+    const size_t last = 49;
+    const auto outside = pixel(last, 20, 20); // the source, pure blue
+    CHECK((outside[0] < 40 && outside[1] < 40 && outside[2] > 200));
+    // Inside (bottom-right, 16 px in): the visualizer's light background and spectrum over the blue.
+    double redGreen = 0;
+    for (int y = 240 - 16 - 48; y < 240 - 16; ++y)
+        for (int x = 320 - 16 - 128; x < 320 - 16; ++x)
+            redGreen += pixel(last, x, y)[0] + pixel(last, x, y)[1];
+    CHECK(redGreen / (128 * 48) > 150); // blue alone has none
+    const auto justOutside = pixel(last, 320 - 16 - 128 - 4, 240 - 16 - 24);
+    CHECK((justOutside[0] < 40 && justOutside[1] < 40));
+    const auto tooBig =
+        test::runCapstan({"record", dir.file("big.mkv").string(), "--source", "noise", "--duration", "1", "--pace",
+                          "fast", "--video-source", "lavfi:color=c=blue:s=320x240:r=25", "--visualize", "640x48"});
+    CHECK(tooBig.exitCode == 2);
+    CHECK_THAT(tooBig.err, Catch::Contains("is drawn over the --video-source picture and must fit in it (320x240)"));
 }

@@ -12,7 +12,7 @@ namespace capstan
 {
 
 PreviewFrame::PreviewFrame(PixelFormat format_, int width_, int height_)
-    : format(format_), width(width_), height(height_)
+    : format(format_), frameWidth(width_), frameHeight(height_)
 {
 }
 
@@ -50,17 +50,17 @@ bool PreviewFrame::take(std::vector<uint8_t>& bgra, int outWidth, int outHeight,
     if (latest.empty() || latestSequence == sequence)
         return false;
     const auto source = static_cast<AVPixelFormat>(toAVPixelFormat(format));
-    scaler = sws_getCachedContext(scaler, width, height, source, outWidth, outHeight, AV_PIX_FMT_BGRA, SWS_BILINEAR,
-                                  nullptr, nullptr, nullptr);
+    scaler = sws_getCachedContext(scaler, frameWidth, frameHeight, source, outWidth, outHeight, AV_PIX_FMT_BGRA,
+                                  SWS_BILINEAR, nullptr, nullptr, nullptr);
     if (scaler == nullptr)
         throw Error("preview: cannot convert " + std::string(toString(format)) + " to bgra");
     uint8_t* srcData[4] = {};
     int srcLines[4] = {};
-    av_image_fill_arrays(srcData, srcLines, latest.data(), source, width, height, 1);
+    av_image_fill_arrays(srcData, srcLines, latest.data(), source, frameWidth, frameHeight, 1);
     bgra.resize(size_t(outWidth) * size_t(outHeight) * 4);
     uint8_t* dstData[4] = {bgra.data()};
     int dstLines[4] = {outWidth * 4};
-    sws_scale(scaler, srcData, srcLines, 0, height, dstData, dstLines);
+    sws_scale(scaler, srcData, srcLines, 0, frameHeight, dstData, dstLines);
     sequence = latestSequence;
     return true;
 }

@@ -27,6 +27,9 @@ public:
     PreviewFrame(const PreviewFrame&) = delete;
     PreviewFrame& operator=(const PreviewFrame&) = delete;
 
+    int width() const { return frameWidth; }
+    int height() const { return frameHeight; }
+
     /** Any thread: start or stop keeping frames for a preview. */
     void setEnabled(bool enabled);
     bool enabled() const;
@@ -40,7 +43,7 @@ public:
 
 private:
     PixelFormat format;
-    int width, height;
+    int frameWidth, frameHeight;
     mutable std::mutex mutex;
     bool wanted = false;
     std::vector<uint8_t> latest;

@@ -1,5 +1,7 @@
 #include "VideoCapture.h"
 
+#include "OverlayBlender.h"
+
 #include <capstan/media/Error.h>
 
 #include <chrono>
@@ -51,6 +53,35 @@ VideoCapture::~VideoCapture()
     {
         // Destruction must not throw; stop() already reported through the stats.
     }
+}
+
+void VideoCapture::setOverlay(int width, int height, int margin, float opacity)
+{
+    if (started)
+        throw Error("VideoCapture: set the overlay before start()");
+    if (video.format != PixelFormat::yuv420p)
+        throw Error("VideoCapture: an overlay needs the recorder's video in yuv420p");
+    if (width <= 0 || height <= 0 || width > video.width || height > video.height)
+        throw Error("the overlay (" + std::to_string(width) + "x" + std::to_string(height) +
+                    ") must fit in the video picture (" + std::to_string(video.width) + "x" +
+                    std::to_string(video.height) + ")");
+    overlayFrame = std::make_unique<PreviewFrame>(PixelFormat::bgra, width, height);
+    overlayFrame->setEnabled(true);
+    overlayMargin = margin;
+    overlayOpacity = opacity;
+}
+
+void VideoCapture::compose(VideoFrame& frame)
+{
+    if (!overlayFrame)
+        return;
+    const int width = overlayFrame->width(), height = overlayFrame->height();
+    overlayFrame->take(overlayPixels, width, height, overlaySequence); // keeps the last picture when none is new
+    if (overlayPixels.empty())
+        return;
+    OverlayBlender::blend(frame.data, video.width, video.height, overlayPixels, width, height,
+                          std::max(0, video.width - width - overlayMargin),
+                          std::max(0, video.height - height - overlayMargin), overlayOpacity);
 }
 
 void VideoCapture::start()
@@ -229,6 +260,7 @@ void VideoCapture::capture()
             break;
         }
         const int64_t position = framePosition(frames[current].pts, !havePrevious);
+        compose(frames[current]);
         previewFrame.offer(frames[current].data);
         const double arrival = steadySeconds();
         if (recorder.state() == Recorder::State::recording)

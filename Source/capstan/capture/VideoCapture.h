@@ -10,7 +10,9 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <thread>
+#include <vector>
 
 namespace capstan
 {
@@ -76,6 +78,13 @@ public:
     /** The audio-clock position of the latest frame read (audioClock timing: lets a driver with no clock keep the
         audio from running far ahead of the picture). */
     int64_t positionReached() const noexcept { return reached.load(std::memory_order_acquire); }
+    /** Composes an overlay (e.g. the spectrum visualizer) over every frame, `width` x `height` BGRA placed at the
+        bottom-right corner, `margin` pixels in, before the frame is recorded or previewed. Its producer offers pictures
+        to overlay().offer() from any thread; the newest is drawn. Before start(). */
+    void setOverlay(int width, int height, int margin = 16, float opacity = 0.85f);
+    /** Where the overlay's producer offers its pictures (BGRA at the size given to setOverlay()). */
+    PreviewFrame* overlay() noexcept { return overlayFrame.get(); }
+
     /** The live preview of what the source delivers (before, while and after recording, once start() ran): enable
         it and take frames from a GUI timer. */
     PreviewFrame& preview() noexcept { return previewFrame; }
@@ -89,6 +98,7 @@ private:
     int64_t framePosition(double pts, bool first);
     void push(const VideoFrame& frame, FramePacer::Emission emission);
     void noteProblem(const std::string& what);
+    void compose(VideoFrame& frame);
 
     Recorder& recorder;
     VideoInput& input;
@@ -99,6 +109,11 @@ private:
     AudioClockEstimator clock;
     VideoSourceStats& stats;
     PreviewFrame previewFrame;
+    std::unique_ptr<PreviewFrame> overlayFrame; ///< the overlay's newest picture, when there is one
+    std::vector<uint8_t> overlayPixels;         ///< capture thread: the copy being drawn
+    int64_t overlaySequence = 0;
+    int overlayMargin = 16;
+    float overlayOpacity = 0.85f;
 
     double firstPts = 0;
     double startSteady = 0;

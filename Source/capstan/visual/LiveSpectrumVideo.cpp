@@ -13,7 +13,8 @@ namespace capstan
 
 namespace
 {
-SpectrumVisualizerConfig completed(SpectrumVisualizerConfig config, const RecorderConfig& recorderConfig)
+SpectrumVisualizerConfig completed(SpectrumVisualizerConfig config, const RecorderConfig& recorderConfig,
+                                   bool intoRecorder)
 {
     if (config.sampleRate == 0)
         config.sampleRate = recorderConfig.sampleRate;
@@ -21,6 +22,12 @@ SpectrumVisualizerConfig completed(SpectrumVisualizerConfig config, const Record
         config.numChannels = recorderConfig.numChannels;
     const auto fail = [](const std::string& what) { throw Error("live spectrum video: " + what); };
     const VideoSpec& video = recorderConfig.video;
+    if (!intoRecorder)
+    {
+        if (config.sampleRate != recorderConfig.sampleRate || config.numChannels != recorderConfig.numChannels)
+            fail("sample rate and channel count must be the recorder's");
+        return config; // an overlay: its own size, composed by the video source
+    }
     if (!video.enabled)
         fail("the recorder has no video stream (RecorderConfig::video.enabled is false)");
     if (video.format != PixelFormat::bgra)
@@ -46,8 +53,15 @@ size_t blockCount(double queueSeconds, int sampleRate, int blockFrames)
 } // namespace
 
 LiveSpectrumVideo::LiveSpectrumVideo(Recorder& target, const SpectrumVisualizerConfig& config, double queueSeconds)
-    : recorder(target), settings(completed(config, target.config())), visualizer(settings),
-      numChannels(settings.numChannels), filled(blockCount(queueSeconds, settings.sampleRate, blockFrames)),
+    : LiveSpectrumVideo(target, config, FrameSink(), queueSeconds)
+{
+}
+
+LiveSpectrumVideo::LiveSpectrumVideo(Recorder& target, const SpectrumVisualizerConfig& config, FrameSink sink,
+                                     double queueSeconds)
+    : recorder(target), frameSink(std::move(sink)), settings(completed(config, target.config(), !frameSink)),
+      visualizer(settings), numChannels(settings.numChannels),
+      filled(blockCount(queueSeconds, settings.sampleRate, blockFrames)),
       spare(blockCount(queueSeconds, settings.sampleRate, blockFrames))
 {
     const size_t numBlocks = blockCount(queueSeconds, settings.sampleRate, blockFrames);
@@ -155,6 +169,12 @@ void LiveSpectrumVideo::tap(const float* const* channels, int channelCount, int 
 
 void LiveSpectrumVideo::pushFrame(int64_t frameIndex, std::span<const uint8_t> pixels)
 {
+    if (frameSink)
+    {
+        frameSink(pixels);
+        pushed.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
     const int64_t position = SpectrumVisualizer::frameCentreSample(frameIndex, settings.sampleRate, settings.frameRate);
     for (int waited = 0;; ++waited)
     {

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -52,6 +53,13 @@ public:
         frame rate must match the recorder's video, whose format must be bgra. Throws capstan::Error naming the
         mismatch. Allocates everything. */
     LiveSpectrumVideo(Recorder& recorder, const SpectrumVisualizerConfig& config, double queueSeconds = 2.0);
+    /** Each drawn frame (BGRA at `config`'s own size) on the drawing thread. */
+    using FrameSink = std::function<void(std::span<const uint8_t> pixels)>;
+    /** The visualizer as an overlay: every frame goes to `sink` instead of the recorder, which need not have a bgra
+        video of the same size (a VideoCapture composes the frames over its source: VideoCapture::setOverlay). The
+        audio is tapped from `recorder` as above. */
+    LiveSpectrumVideo(Recorder& recorder, const SpectrumVisualizerConfig& config, FrameSink sink,
+                      double queueSeconds = 2.0);
     /** Stops (see stop()). */
     ~LiveSpectrumVideo() override;
 
@@ -98,6 +106,7 @@ private:
     void pushFrame(int64_t frameIndex, std::span<const uint8_t> pixels);
 
     Recorder& recorder;
+    FrameSink frameSink; ///< overlay mode: where frames go instead of the recorder
     SpectrumVisualizerConfig settings;
     SpectrumVisualizer visualizer;
     int numChannels;
