@@ -89,7 +89,7 @@ def capstan_run(capstan, display, folder, seconds, fps, size):
 
 def ffmpeg_run(display, folder, seconds, fps, size):
     cpu, wall = timed(["ffmpeg", *QUIET, "-f", "x11grab", "-framerate", str(fps), "-video_size", size,
-                       "-i", f"{display}+0,0", "-f", "lavfi", "-i", "sine=f=440:r=48000", "-t", str(seconds),
+                       "-i", f"{display}+0,0", "-f", "lavfi", "-i", "sine=f=440:r=48000", "-ac", "2", "-t", str(seconds),
                        "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
                        "-c:a", "flac", "take.mkv"], folder)
     return {"cpu": cpu, "wall": wall}

@@ -24,8 +24,9 @@ constexpr int counterWidth = 128, counterHeight = 16, counterBits = 16;
 /** A lavfi graph whose frame N shows N in binary: 16 blocks of 8 pixels, white for a 1 (bit 0 on the left). */
 std::string counterSource(const std::string& rate)
 {
-    return "lavfi:color=c=black:s=" + std::to_string(counterWidth) + "x" + std::to_string(counterHeight) +
-           ":r=" + rate + ",format=gray,geq=lum='255*bitand(floor(N/pow(2\\,floor(X/8)))\\,1)'";
+    return std::string("lavfi:color=c=black:s=") + std::to_string(counterWidth) + std::string("x") +
+           std::to_string(counterHeight) + ":r=" + rate +
+           ",format=gray,geq=lum='255*bitand(floor(N/pow(2\\,floor(X/8)))\\,1)'";
 }
 
 /** The counter drawn in every decoded frame of `file`'s video. */
@@ -152,12 +153,12 @@ TEST_CASE("A camera that is not there: one line that lists what exists, and no f
 
     // A display with no X server: FFmpeg's words, then the displays that do run.
     int missing = 7;
-    while (fs::exists("/tmp/.X11-unix/X" + std::to_string(missing)))
+    while (fs::exists(std::string("/tmp/.X11-unix/X") + std::to_string(missing)))
         ++missing;
     const auto screen = test::runCapstan({"record", file.string(), "--source", "tone", "--duration", "1",
-                                          "--video-source", "screen::" + std::to_string(missing)});
+                                          "--video-source", std::string("screen::") + std::to_string(missing)});
     CHECK(screen.exitCode == 1);
-    CHECK_THAT(screen.err, Catch::Contains("Cannot open display :" + std::to_string(missing)) &&
+    CHECK_THAT(screen.err, Catch::Contains(std::string("Cannot open display :") + std::to_string(missing)) &&
                                (Catch::Contains("; the X displays here are :") ||
                                 Catch::Contains("; no X display runs on this machine")));
     CHECK_FALSE(fs::exists(file));
@@ -222,16 +223,17 @@ TEST_CASE("Screen capture of an Xvfb display: constant frame rate, and the pictu
     // A private display, and ffplay showing the counter at 25 fps in its top-left corner (no window manager: the
     // window lands where it is asked to).
     const int display = 90 + int(::getpid() % 200);
-    const std::string name = ":" + std::to_string(display);
+    const std::string name = std::string(":") + std::to_string(display);
     test::ChildProcess xvfb({"Xvfb", name, "-screen", "0", "320x240x24", "-nolisten", "tcp"}, dir.file("xvfb.out"),
                             dir.file("xvfb.err"));
     REQUIRE(xvfb.started());
-    const fs::path socket = "/tmp/.X11-unix/X" + std::to_string(display);
+    const fs::path socket = std::string("/tmp/.X11-unix/X") + std::to_string(display);
     for (int i = 0; i < 500 && !fs::exists(socket); ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     REQUIRE(fs::exists(socket));
-    test::ChildProcess player({"env", "DISPLAY=" + name, "SDL_AUDIODRIVER=dummy", "ffplay", "-v", "error", "-an",
-                               "-noborder", "-left", "0", "-top", "0", "-f", "lavfi", counterSource("25").substr(6)},
+    test::ChildProcess player({"env", std::string("DISPLAY=") + name, "SDL_AUDIODRIVER=dummy", "ffplay", "-v", "error",
+                               "-an", "-noborder", "-left", "0", "-top", "0", "-f", "lavfi",
+                               counterSource("25").substr(6)},
                               dir.file("ffplay.out"), dir.file("ffplay.err"));
     REQUIRE(player.started());
     std::this_thread::sleep_for(std::chrono::milliseconds(1500)); // the window is mapped and playing
@@ -239,11 +241,11 @@ TEST_CASE("Screen capture of an Xvfb display: constant frame rate, and the pictu
     const auto file = dir.file("screen.mkv");
     const auto json = dir.file("screen.json");
     const auto result = test::runCapstan({"record", file.string(), "--source", "tone", "--duration", "4",
-                                          "--video-source", "screen:" + name + "+0,0", "--video-size", "128x16",
-                                          "--fps", "30", "--stats-json", json.string()});
+                                          "--video-source", std::string("screen:") + name + "+0,0", "--video-size",
+                                          "128x16", "--fps", "30", "--stats-json", json.string()});
     INFO(result.out << result.err << player.err());
     REQUIRE(result.exitCode == 0);
-    CHECK_THAT(result.out, Catch::Contains("video: screen " + name + "+0,0 128x16"));
+    CHECK_THAT(result.out, Catch::Contains(std::string("video: screen ") + name + "+0,0 128x16"));
 
     // The file: 4 s of audio and exactly 120 frames at pts k / 30.
     const auto timing = test::probeVideoTiming(file);
