@@ -131,6 +131,15 @@ void RecordReport::printStatusLine(const RecorderStats::Snapshot& s) const
         std::fprintf(stderr, " repaired %lld ", (long long)(s.nonFiniteSamples + s.clippedSamples));
     if (!s.signalWarning.empty())
         std::fprintf(stderr, " | %s ", s.signalWarning.c_str());
+    // A video source: what reaches the file, and what the drift correction and the encoder cost.
+    if (const auto& video = s.videoSource; video.active)
+    {
+        std::fprintf(stderr, "| video %lld fr, dup %lld, skip %lld, refused %lld, %+.0f ppm ",
+                     (long long)video.framesPushed, (long long)video.framesDuplicated, (long long)video.framesSkipped,
+                     (long long)video.framesRefused, video.driftPpm);
+        if (!video.problem.empty())
+            std::fputs("(source ended) ", stderr);
+    }
     // Network outputs: their state and what they could not send.
     for (const auto& output : s.outputs)
         if (output.network)
@@ -165,7 +174,7 @@ int RecordReport::finish(const ParsedArguments& arguments, const Recorder& recor
     printNetworkSummary(stats);
     if (const auto& video = stats.videoSource; video.active)
     {
-        std::printf("video: %s\n", video.describe().c_str());
+        std::printf("video: %s; %lld written\n", video.describe().c_str(), (long long)stats.videoFramesWritten);
         if (!video.problem.empty())
             std::printf("warning: %s\n", video.problem.c_str());
         if (video.framesRefused > 0)

@@ -1,5 +1,6 @@
 #include "AudioClockEstimator.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace capstan
@@ -13,6 +14,18 @@ AudioClockEstimator::AudioClockEstimator(int sampleRate_, double windowSeconds, 
 
 void AudioClockEstimator::observe(double steadySeconds, int64_t clock)
 {
+    // Until the clock first moves (the audio has not started), only the latest reading counts: a flat run of
+    // readings would pull the fitted rate down long after the audio started.
+    if (!moving)
+    {
+        if (count > 0 && clock != clocks[size_t((head - 1 + int(times.size())) % int(times.size()))])
+            moving = true;
+        else
+        {
+            head = 0;
+            count = 0;
+        }
+    }
     times[size_t(head)] = steadySeconds;
     clocks[size_t(head)] = double(clock);
     head = (head + 1) % int(times.size());
@@ -47,17 +60,17 @@ void AudioClockEstimator::refit()
     const double fitted = denominator > 0 ? (n * stc - st * sc) / denominator : 0.0;
     // Trust a measured rate once the clock has moved over half a second and the rate is plausible (within 5% of
     // the nominal: a sound card is off by ppm, never by percent; an audio clock that stopped is not a rate).
-    if (spanSeconds >= 0.5 && std::abs(fitted / sampleRate - 1.0) < 0.05)
+    rate = spanSeconds >= 0.5 && std::abs(fitted / sampleRate - 1.0) < 0.05 ? fitted : double(sampleRate);
+    // Every reading lags the true clock (by up to a callback: it only moves when one runs), so the tightest
+    // estimate is the upper envelope: the line of that slope through the reading that lags least.
+    originTime = now;
+    originClock = -1e300;
+    for (int i = 0; i < count; ++i)
     {
-        rate = fitted;
-        originTime = now + st / n;
-        originClock = clocks[size_t(newest)] + sc / n;
-    }
-    else
-    {
-        rate = double(sampleRate);
-        originTime = now;
-        originClock = clocks[size_t(newest)];
+        const int index = (newest - i + size) % size;
+        if (times[size_t(index)] - now < -window)
+            break;
+        originClock = std::max(originClock, clocks[size_t(index)] + rate * (now - times[size_t(index)]));
     }
 }
 

@@ -10,8 +10,9 @@ namespace capstan
 
     The recorder's clock (Recorder::clockPosition()) moves in callback-sized steps and only when a callback runs, so
     reading it when a video frame arrives is off by up to a callback, and it is on the sound card's crystal, not on
-    the computer's. A least-squares line through the recent (steady time, clock) readings gives both a smooth
-    position and the sound card's real rate; mapping every frame's capture time through it puts the picture on the
+    the computer's. A least-squares line through the recent (steady time, clock) readings gives the sound card's real
+    rate, and the line of that slope through the reading that lags least (the upper envelope: no reading is ahead of
+    the true clock) a smooth position; mapping every frame's capture time through it puts the picture on the
     audio clock, and the drift between the two clocks comes out of the mapping. Until the clock has moved for a
     while, the nominal sample rate is assumed from the latest reading.
 
@@ -39,8 +40,9 @@ private:
     double window;
     std::vector<double> times;
     std::vector<double> clocks;
-    int head = 0;  ///< next slot in the ring
-    int count = 0; ///< readings in the ring
+    int head = 0;        ///< next slot in the ring
+    int count = 0;       ///< readings in the ring
+    bool moving = false; ///< the clock has advanced since the first reading
     double rate;
     double originTime = 0; ///< the fit is clock = originClock + rate * (t - originTime)
     double originClock = 0;

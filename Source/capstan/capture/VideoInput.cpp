@@ -91,6 +91,9 @@ VideoInput::VideoInput(const VideoSourceSpec& spec, const Request& request) : so
     if (stream < 0)
         throw Error("video source " + spec.describe() + " has no video stream");
     info = mediaReader->streams()[size_t(stream)];
+    // A device delivers the rate it was asked for; FFmpeg's guess from a few timestamps (x11grab: 60 or 120) is not it.
+    if (device && request.frameRate.isValid() && !hasOption(spec.options, "framerate"))
+        info.frameRate = request.frameRate;
     if (info.width <= 0 || info.height <= 0)
         throw Error("video source " + spec.describe() + " does not say its picture size");
 }

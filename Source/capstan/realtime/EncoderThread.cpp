@@ -369,8 +369,9 @@ bool EncoderThread::processVideo(bool finishing)
     {
         VideoFrameSlot* frame = *front;
         CAPSTAN_TSAN_ACQUIRE(frame);
-        // Keep audio ahead of video so the muxer interleaves without piling up packets.
-        if (!finishing && (!begun || frame->position > nextPos))
+        // Keep audio ahead of video so the muxer interleaves without piling up packets; a frame goes once audio
+        // exists after its start (one at the very end of the recording is left out at stop).
+        if (!finishing && (!begun || frame->position >= nextPos))
             break;
         ctx.videoQueue->pop();
         frame->pendingWorkers = 0;

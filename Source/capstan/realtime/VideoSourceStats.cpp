@@ -56,7 +56,7 @@ std::string VideoSourceStats::Snapshot::describe() const
 {
     char text[256];
     std::snprintf(text, sizeof(text),
-                  ": %lld frames captured, %lld written to the recorder (%lld duplicated, %lld skipped for the "
+                  ": %lld frames captured, %lld handed to the recorder (%lld duplicated, %lld skipped for the "
                   "frame rate; drift %+.0f ppm), %lld refused by the encoder",
                   (long long)framesCaptured, (long long)framesPushed, (long long)framesDuplicated,
                   (long long)framesSkipped, driftPpm, (long long)framesRefused);
