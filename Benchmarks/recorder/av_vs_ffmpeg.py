@@ -21,28 +21,16 @@ import sys
 import tempfile
 import time
 
+# The same swscale flags and x264 code as StreamWriter, decided in one place (Benchmarks/encode_vs_ffmpeg.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from encode_vs_ffmpeg import STREAMWRITER_SWS_FLAGS, X264_ASM  # noqa: E402
+
 QUIET = ["-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
-# StreamWriter converts with these flags (VideoOutputStream.cpp); ffmpeg's default is bicubic alone.
-STREAMWRITER_SWS_FLAGS = "bicubic+accurate_rnd+full_chroma_int"
 
 
 def fail(message):
     print(f"av_vs_ffmpeg: error: {message}", file=sys.stderr)
     sys.exit(1)
-
-
-def cpu_has_avx512():
-    """FFmpeg's AV_CPU_FLAG_AVX512 needs all of these."""
-    try:
-        with open("/proc/cpuinfo") as info:
-            flags = next((line.split(":", 1)[1].split() for line in info if line.startswith("flags")), [])
-    except OSError:
-        return False
-    return all(f in flags for f in ("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"))
-
-
-# On AVX-512 CPUs StreamWriter runs libx264's AVX2 code (Encoder.cpp); ffmpeg is given the same.
-X264_ASM = ["-x264-params", "asm=avx2"] if cpu_has_avx512() else []
 
 
 def timed(argv, folder):
@@ -94,7 +82,8 @@ def main():
                        "-f", "f32le", "-ar", "48000", "-ch_layout", "stereo", "-i", f32,
                        "-map", "1:a", "-c:a", "flac", "a.flac",
                        "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
-                       "-sws_flags", STREAMWRITER_SWS_FLAGS, *X264_ASM, "-c:a", "aac", "b.mp4"]
+                       "-sws_flags", STREAMWRITER_SWS_FLAGS, *(["-x264-params", ":".join(X264_ASM)] if X264_ASM else []),
+                       "-c:a", "aac", "b.mp4"]
 
     results = {name: {"cpu": [], "wall": [], "drops": [], "video_dropped": [], "inner_wall": []} for name in tools}
     load_before = os.getloadavg()[0]

@@ -56,6 +56,8 @@ def main():
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between samples (default 2)")
     parser.add_argument("--warmup", type=float, default=10.0,
                         help="wall seconds left out of the slope and the spread (encoder buffers, first I/O)")
+    parser.add_argument("--tail", type=float, default=3.0,
+                        help="wall seconds at the end left out too (stop: draining, finalizing, the MP4 remux)")
     parser.add_argument("--outputs", default="take.flac,take.mp3,take.m4a")
     parser.add_argument("--source", default="noise")
     parser.add_argument("--workdir", default="/tmp/capstan-rss-benchmark")
@@ -87,7 +89,7 @@ def main():
         stats = json.load(f)
     dropped = stats.get("droppedFrames", stats.get("dropped_frames"))
 
-    steady = [p for p in samples if p[0] >= args.warmup] or samples
+    steady = [p for p in samples if args.warmup <= p[0] <= wall - args.tail] or samples
     values = [v for _, v in steady]
     first, last = steady[0][1], steady[-1][1]
     slope = slope_per_minute(steady)
@@ -95,11 +97,11 @@ def main():
           f"{wall:.1f} s wall, {len(samples)} samples every {args.interval:g} s, load {load_before:.1f} -> "
           f"{load_after:.1f}")
     print(f"  RSS (MiB) at first sample {samples[0][1]:.2f}; after {args.warmup:g} s warm-up: start {first:.2f}, "
-          f"end {last:.2f}, min {min(values):.2f}, max {max(values):.2f}, spread {max(values) - min(values):.2f}, "
+          f"end {last:.2f} (last sample {samples[-1][1]:.2f} at {samples[-1][0]:.0f} s), min {min(values):.2f}, max {max(values):.2f}, spread {max(values) - min(values):.2f}, "
           f"slope {slope:+.4f} MiB/min; dropped frames {dropped}")
     print(json.dumps({"case": "rss_over_time", "pace": args.pace, "audio_s": args.seconds, "wall_s": round(wall, 2),
                       "outputs": outputs, "samples": len(samples), "interval_s": args.interval,
-                      "warmup_s": args.warmup, "rss_first_mb": round(samples[0][1], 3),
+                      "warmup_s": args.warmup, "tail_s": args.tail, "rss_first_mb": round(samples[0][1], 3),
                       "rss_start_mb": round(first, 3), "rss_end_mb": round(last, 3),
                       "rss_min_mb": round(min(values), 3), "rss_max_mb": round(max(values), 3),
                       "rss_spread_mb": round(max(values) - min(values), 3),

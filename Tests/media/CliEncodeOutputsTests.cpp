@@ -1,6 +1,7 @@
 // `capstan encode IN OUT1 OUT2 ...`: several outputs from one decode, each output's options written before it
 // (ffmpeg's rule). Each output is judged against a single-output encode with the same settings, decoded by ffmpeg.
 
+#include "CliEncodeSupport.h"
 #include "support/TestSupport.h"
 
 #include <catch2/catch.hpp>
@@ -12,28 +13,12 @@ using namespace capstan::test;
 
 namespace
 {
-/** 2 s of 48 kHz stereo s16 noise: every sample differs. */
-fs::path makeNoiseWav(const TestDir& dir)
-{
-    const auto path = dir.file("noise.wav");
-    runFfmpeg({"-f", "lavfi", "-i", "anoisesrc=r=48000:d=2:a=0.5:s=7", "-ac", "2", "-c:a", "pcm_s16le", path.string()});
-    return path;
-}
-
 ProcessResult requireSuccess(const std::vector<std::string>& args)
 {
     const auto result = runCapstan(args);
     INFO("capstan " << args[0] << " ...: " << result.err);
     REQUIRE(result.exitCode == 0);
     return result;
-}
-
-void checkUsageError(const ProcessResult& result, const std::string& mentions)
-{
-    INFO("stderr: " << result.err);
-    CHECK(result.exitCode == 2);
-    CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
-    CHECK_THAT(result.err, Catch::Contains(mentions));
 }
 
 /** The same file encoded alone, with `settings` after its output, as every single-output encode has been written. */
