@@ -2,13 +2,15 @@
 //
 //   capstan_bench_recorder [--pushes N] [--speed X] [--fifo] [--queue-seconds S] [--sustained-seconds S] [--minutes M]
 //   [--stop-runs K]
-//                          [--out DIR] [--only push|sustained|sustained-av|rss|stop]
+//                          [--out DIR] [--video-threads N|auto] [--only push|sustained|sustained-av|dump-av|rss|stop]
 //
 // Cases (a table, then one JSON line per case):
 //   push       512-frame stereo blocks pushed while the encoder thread encodes (FLAC + AAC), paced at X times real
 //              time; the same blocks then go to JUCE's AudioFormatWriter::ThreadedWriter (WAV). Percentiles of the
 //              time spent in the push call.
 //   sustained  48 kHz, 32-frame blocks, FLAC + AAC outputs, `fast` pacing: the real-time factor reached, drops.
+//   sustained-av  FLAC + MP4 (AAC + H.264 1280x720 30 fps), 32-frame blocks, `fast`; dump-av writes its exact frames
+//              and audio as raw files for the ffmpeg CLI (Benchmarks/recorder/av_vs_ffmpeg.py).
 //   rss        resident memory sampled every second over a `realtime` recording of M minutes (FLAC + AAC).
 //   stop       time from stop() to finalized files (audio-only FLAC + AAC; and MP4 with its seekable remux).
 
@@ -48,6 +50,7 @@ struct Options
     int stopRuns = 5;
     std::string out = "/tmp/capstan-bench-recorder";
     std::string only;
+    std::string videoThreads = "auto"; ///< libx264's threads in sustained-av ("1": as before issue 16)
 };
 
 double rssMegabytes()
@@ -244,57 +247,104 @@ void runSustainedCase(const Options& options, const fs::path& dir)
                 stats.queueHighWater, (long long)stats.writeErrors);
 }
 
+constexpr int avWidth = 1280, avHeight = 720, avBlockFrames = 32;
+
+/** The sustained A/V case's frames: a few distinct, busy frames (a moving gradient) so the encoder has real work;
+    frame i is frames[i % 4]. */
+std::vector<std::vector<uint8_t>> avFrames()
+{
+    std::vector<std::vector<uint8_t>> frames(4, std::vector<uint8_t>(size_t(avWidth) * avHeight * 3));
+    for (size_t f = 0; f < frames.size(); ++f)
+        for (int y = 0; y < avHeight; ++y)
+            for (int x = 0; x < avWidth; ++x)
+            {
+                uint8_t* p = frames[f].data() + (size_t(y) * avWidth + size_t(x)) * 3;
+                p[0] = uint8_t(x + int(f) * 16), p[1] = uint8_t(y * 2 + int(f) * 8), p[2] = uint8_t((x ^ y) + int(f));
+            }
+    return frames;
+}
+
+double avSeconds(const Options& options)
+{
+    return std::min(options.sustainedSeconds, 30.0);
+}
+
+/** Writes exactly what runSustainedVideoCase() pushes, once, as raw files for the ffmpeg CLI: av.rgb24 (rgb24
+    1280x720, 30 fps) and av.f32le (48 kHz stereo interleaved float), so both tools encode the same frames and audio. */
+void dumpSustainedVideoInput(const Options& options, const fs::path& dir)
+{
+    const auto frames = avFrames();
+    const int64_t total = int64_t(avSeconds(options) * 48000);
+    capstan::TestSignal signal({.kind = capstan::TestSignal::Kind::noise, .numChannels = 2});
+    std::ofstream audio(dir / "av.f32le", std::ios::binary), video(dir / "av.rgb24", std::ios::binary);
+    std::vector<float> left(avBlockFrames), right(avBlockFrames), interleaved(2 * avBlockFrames);
+    float* channels[2] = {left.data(), right.data()};
+    int64_t position = 0, nextFrame = 0;
+    while (position < total)
+    {
+        signal.render(channels, position, avBlockFrames);
+        for (int i = 0; i < avBlockFrames; ++i)
+            interleaved[size_t(2 * i)] = left[size_t(i)], interleaved[size_t(2 * i + 1)] = right[size_t(i)];
+        audio.write(reinterpret_cast<const char*>(interleaved.data()), std::streamsize(interleaved.size() * 4));
+        position += avBlockFrames;
+        if (position * 30 >= nextFrame * 48000)
+        {
+            const auto& frame = frames[size_t(nextFrame) % frames.size()];
+            video.write(reinterpret_cast<const char*>(frame.data()), std::streamsize(frame.size()));
+            ++nextFrame;
+        }
+    }
+    std::printf("wrote %s (%lld frames) and %s (%lld frames of audio)\n", (dir / "av.rgb24").c_str(),
+                (long long)nextFrame, (dir / "av.f32le").c_str(), (long long)position);
+}
+
 void runSustainedVideoCase(const Options& options, const fs::path& dir)
 {
     // FLAC master + MP4 (AAC + H.264 720p30, libx264 veryfast), fast pacing. One thread plays both producers: a
     // 32-frame audio callback, and a frame each time the audio clock passes a frame boundary (as a visualizer
     // would), waiting only while the pool or the video queue is low so that nothing is dropped.
-    constexpr int width = 1280, height = 720;
     capstan::RecorderConfig config = flacAacConfig(dir, "sustained-av");
     config.outputs[1].path = (dir / "sustained-av.mp4").string();
     config.outputs[1].withVideo = true;
     config.video = {.enabled = true,
-                    .width = width,
-                    .height = height,
+                    .width = avWidth,
+                    .height = avHeight,
                     .frameRate = {30, 1},
                     .format = capstan::PixelFormat::rgb24,
                     .encoder = "libx264",
                     .encoderFormat = "yuv420p",
                     .encoderOptions = {{"preset", "veryfast"}},
                     .queueFrames = 8};
+    if (options.videoThreads != "auto")
+        config.video.encoderOptions.emplace_back("threads", options.videoThreads);
     capstan::Recorder recorder(config);
     capstan::TestSignal signal({.kind = capstan::TestSignal::Kind::noise, .numChannels = 2});
-    std::vector<float> left(32), right(32);
+    std::vector<float> left(avBlockFrames), right(avBlockFrames);
     float* channels[2] = {left.data(), right.data()};
-    // A few distinct, busy frames (a moving gradient) so the encoder has real work.
-    std::vector<std::vector<uint8_t>> frames(4, std::vector<uint8_t>(size_t(width) * height * 3));
-    for (size_t f = 0; f < frames.size(); ++f)
-        for (int y = 0; y < height; ++y)
-            for (int x = 0; x < width; ++x)
-            {
-                uint8_t* p = frames[f].data() + (size_t(y) * width + size_t(x)) * 3;
-                p[0] = uint8_t(x + int(f) * 16), p[1] = uint8_t(y * 2 + int(f) * 8), p[2] = uint8_t((x ^ y) + int(f));
-            }
-    const double seconds = std::min(options.sustainedSeconds, 30.0);
+    const auto frames = avFrames();
+    const double seconds = avSeconds(options);
     const int64_t total = int64_t(seconds * 48000);
     recorder.start();
     const auto begin = Clock::now();
     int64_t position = 0, nextFrame = 0, videoWaits = 0;
     const int minFree = recorder.totalBlocks() / 4;
+    // Naps of 1 ms while the encoders catch up (as CallbackDriver's fast pacing): the pool's quarter (0.5 s of audio)
+    // and the 8-frame video queue (267 ms) cover it many times over, and shorter naps only cost wake-ups.
+    constexpr auto nap = std::chrono::milliseconds(1);
     while (position < total)
     {
         while (recorder.freeBlocks() < minFree)
-            std::this_thread::sleep_for(std::chrono::microseconds(50));
-        signal.render(channels, position, 32);
+            std::this_thread::sleep_for(nap);
+        signal.render(channels, position, avBlockFrames);
         const float* in[2] = {left.data(), right.data()};
-        recorder.pushAudio(in, 2, 32);
-        position += 32;
+        recorder.pushAudio(in, 2, avBlockFrames);
+        position += avBlockFrames;
         if (position * 30 >= nextFrame * 48000)
         {
             while (recorder.freeVideoFrames() == 0)
             {
                 ++videoWaits;
-                std::this_thread::sleep_for(std::chrono::microseconds(100));
+                std::this_thread::sleep_for(nap);
             }
             const auto& frame = frames[size_t(nextFrame) % frames.size()];
             recorder.pushVideoFrame(frame.data(), frame.size());
@@ -304,17 +354,21 @@ void runSustainedVideoCase(const Options& options, const fs::path& dir)
     recorder.stop();
     const double wall = std::chrono::duration<double>(Clock::now() - begin).count();
     const auto stats = recorder.stats();
-    std::printf("\nsustained A/V: FLAC + MP4 (AAC + H.264 720p30 veryfast), 32-frame blocks, fast pacing\n");
+    std::printf("\nsustained A/V: FLAC + MP4 (AAC + H.264 720p30 veryfast, x264 threads %s), 32-frame blocks, fast "
+                "pacing\n",
+                options.videoThreads.c_str());
     std::printf("  %.1f s of audio + %lld frames in %.3f s wall: %.2fx real time, %lld dropped frames, %lld video "
                 "frames written, %lld dropped\n",
                 seconds, (long long)nextFrame, wall, seconds / wall, (long long)stats.droppedFrames,
                 (long long)stats.videoFramesWritten, (long long)stats.videoFramesDropped);
     std::printf(
-        "{\"case\":\"sustained_av\",\"blockFrames\":32,\"outputs\":\"flac+mp4(aac+h264_720p30)\",\"audio_s\":%.3f,"
-        "\"wall_s\":%.4f,\"realtime_factor\":%.3f,\"dropped_frames\":%lld,\"video_written\":%lld,"
-        "\"video_dropped\":%lld,\"errors\":%lld}\n",
-        seconds, wall, seconds / wall, (long long)stats.droppedFrames, (long long)stats.videoFramesWritten,
-        (long long)stats.videoFramesDropped, (long long)stats.writeErrors);
+        "{\"case\":\"sustained_av\",\"blockFrames\":32,\"outputs\":\"flac+mp4(aac+h264_720p30)\",\"x264_threads\":\"%"
+        "s\","
+        "\"audio_s\":%.3f,\"wall_s\":%.4f,\"realtime_factor\":%.3f,\"dropped_frames\":%lld,\"video_written\":%lld,"
+        "\"video_dropped\":%lld,\"errors\":%lld,\"producer_video_waits\":%lld}\n",
+        options.videoThreads.c_str(), seconds, wall, seconds / wall, (long long)stats.droppedFrames,
+        (long long)stats.videoFramesWritten, (long long)stats.videoFramesDropped, (long long)stats.writeErrors,
+        (long long)videoWaits);
 }
 
 void runRssCase(const Options& options, const fs::path& dir)
@@ -428,12 +482,14 @@ int main(int argc, char** argv)
             options.out = value();
         else if (arg == "--only")
             options.only = value();
+        else if (arg == "--video-threads")
+            options.videoThreads = value();
         else
         {
-            std::fprintf(stderr,
-                         "usage: capstan_bench_recorder [--pushes N] [--speed X] [--fifo] [--queue-seconds S] "
-                         "[--sustained-seconds S] "
-                         "[--minutes M] [--stop-runs K] [--out DIR] [--only push|sustained|sustained-av|rss|stop]\n");
+            std::fprintf(stderr, "usage: capstan_bench_recorder [--pushes N] [--speed X] [--fifo] [--queue-seconds S] "
+                                 "[--sustained-seconds S] "
+                                 "[--minutes M] [--stop-runs K] [--out DIR] [--video-threads N|auto] "
+                                 "[--only push|sustained|sustained-av|dump-av|rss|stop]\n");
             return 2;
         }
     }
@@ -447,6 +503,8 @@ int main(int argc, char** argv)
             runSustainedCase(options, dir);
         if (options.only.empty() || options.only == "sustained-av")
             runSustainedVideoCase(options, dir);
+        if (options.only == "dump-av")
+            dumpSustainedVideoInput(options, dir);
         if (options.only.empty() || options.only == "stop")
             runStopCase(options, dir);
         if (options.only.empty() || options.only == "rss")

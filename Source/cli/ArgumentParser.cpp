@@ -166,7 +166,58 @@ std::vector<std::pair<std::string, std::string>> ParsedArguments::getKeyValues(c
 std::string ParsedArguments::positional(const std::string& name) const
 {
     const auto it = positionals.find(name);
-    return it == positionals.end() ? std::string{} : it->second;
+    return it == positionals.end() || it->second.empty() ? std::string{} : it->second.front();
+}
+
+std::vector<std::string> ParsedArguments::positionalValues(const std::string& name) const
+{
+    const auto it = positionals.find(name);
+    return it == positionals.end() ? std::vector<std::string>{} : it->second;
+}
+
+void ParsedArguments::add(const Occurrence& occurrence)
+{
+    order.push_back(occurrence);
+    if (occurrence.positional)
+    {
+        positionals[occurrence.name].push_back(occurrence.value);
+        return;
+    }
+    auto& slot = values[occurrence.name];
+    if (!occurrence.repeatable)
+        slot.clear();
+    slot.push_back(occurrence.value);
+    if (occurrence.number)
+        numbers[occurrence.name] = *occurrence.number;
+}
+
+ParsedArguments ParsedArguments::forListItem(const std::string& listName, size_t index,
+                                             const std::set<std::string>& local) const
+{
+    ParsedArguments item;
+    item.help = help;
+    size_t seen = 0; // values of the list passed so far
+    for (const auto& occurrence : order)
+    {
+        if (occurrence.positional && occurrence.name == listName)
+        {
+            if (seen++ == index)
+                item.add(occurrence);
+        }
+        else if (occurrence.positional || local.count(occurrence.name) == 0 || seen == index)
+            item.add(occurrence);
+    }
+    return item;
+}
+
+std::vector<std::string> ParsedArguments::optionsAfterList(const std::string& listName,
+                                                           const std::set<std::string>& local) const
+{
+    std::vector<std::string> names;
+    for (auto it = order.rbegin(); it != order.rend() && !(it->positional && it->name == listName); ++it)
+        if (!it->positional && local.count(it->name) > 0)
+            names.insert(names.begin(), it->name);
+    return names;
 }
 
 ArgumentParser::ArgumentParser(std::string commandIn, std::string summaryIn)
@@ -177,6 +228,12 @@ ArgumentParser::ArgumentParser(std::string commandIn, std::string summaryIn)
 ArgumentParser& ArgumentParser::positional(const std::string& name, const std::string& help, bool required)
 {
     positionals.push_back({name, {}, help, false, false, required});
+    return *this;
+}
+
+ArgumentParser& ArgumentParser::positionalList(const std::string& name, const std::string& help)
+{
+    positionals.push_back({name, {}, help, false, false, true, {}, std::nullopt, true});
     return *this;
 }
 
@@ -222,7 +279,7 @@ const ArgumentParser::Spec* ArgumentParser::findShort(const std::string& name) c
 ParsedArguments ArgumentParser::parse(const std::vector<std::string>& args) const
 {
     ParsedArguments parsed;
-    std::vector<std::string> free;
+    std::vector<size_t> free; // where each positional value sits in parsed.order, named once all are known
     bool optionsEnded = false;
 
     for (size_t i = 0; i < args.size(); ++i)
@@ -230,7 +287,8 @@ ParsedArguments ArgumentParser::parse(const std::vector<std::string>& args) cons
         const std::string& arg = args[i];
         if (optionsEnded || arg == "-" || arg.size() < 2 || arg[0] != '-')
         {
-            free.push_back(arg);
+            free.push_back(parsed.order.size());
+            parsed.order.push_back({.value = arg, .positional = true});
             continue;
         }
         if (arg == "--")
@@ -271,7 +329,7 @@ ParsedArguments ArgumentParser::parse(const std::vector<std::string>& args) cons
         {
             if (inlineValue)
                 throw UsageError("--" + name + " takes no value");
-            parsed.values[name].emplace_back();
+            parsed.add({.name = name});
             continue;
         }
         std::string value;
@@ -281,6 +339,7 @@ ParsedArguments ArgumentParser::parse(const std::vector<std::string>& args) cons
             value = args[++i];
         else
             throw UsageError("--" + name + " needs a value (" + spec->valueName + ")");
+        std::optional<double> numberValue;
         if (spec->range)
         {
             // Checked here, before any command opens anything; out of range is refused, never clamped.
@@ -296,24 +355,30 @@ ParsedArguments ArgumentParser::parse(const std::vector<std::string>& args) cons
                                       ? "a time (seconds, e.g. 90, 1.5, 500ms, 1:30 or 01:02:03.25)"
                                       : "bits per second (e.g. 192000, 192k, 1.5M)") +
                                  " in " + range.describe() + ", got '" + value + "'");
-            parsed.numbers[name] = *number;
+            numberValue = *number;
         }
-        auto& slot = parsed.values[name];
-        if (!spec->repeatable)
-            slot.clear();
-        slot.push_back(value);
+        parsed.add({.name = name, .value = value, .number = numberValue, .repeatable = spec->repeatable});
     }
 
     size_t index = 0;
     for (const auto& spec : positionals)
     {
-        if (index < free.size())
-            parsed.positionals[spec.name] = free[index++];
-        else if (spec.required)
-            throw UsageError(command + " needs " + spec.name + " (see " + command + " --help)");
+        if (index >= free.size())
+        {
+            if (spec.required)
+                throw UsageError(command + " needs " + spec.name + " (see " + command + " --help)");
+            continue;
+        }
+        do
+        {
+            auto& occurrence = parsed.order[free[index++]];
+            occurrence.name = spec.name;
+            parsed.positionals[spec.name].push_back(occurrence.value);
+        } while (spec.list && index < free.size());
     }
     if (index < free.size())
-        throw UsageError("unexpected argument '" + free[index] + "' for " + command + " (see " + command + " --help)");
+        throw UsageError("unexpected argument '" + parsed.order[free[index]].value + "' for " + command + " (see " +
+                         command + " --help)");
     return parsed;
 }
 
@@ -323,7 +388,7 @@ std::string ArgumentParser::helpText() const
     if (!options.empty())
         text += " [options]";
     for (const auto& p : positionals)
-        text += p.required ? " " + p.name : " [" + p.name + "]";
+        text += p.list ? " " + p.name + " [" + p.name + " ...]" : p.required ? " " + p.name : " [" + p.name + "]";
     text += "\n\n" + summary + "\n";
 
     const auto row = [](std::string left, const std::string& help)

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -55,15 +56,35 @@ public:
     std::optional<double> getNumber(const std::string& name) const;
     /** A KEY=VALUE option (repeatable), split at the first '='. */
     std::vector<std::pair<std::string, std::string>> getKeyValues(const std::string& name) const;
-    /** A positional argument by name; empty when it was optional and not given. */
+    /** A positional argument by name; empty when it was optional and not given. For a positionalList(), the first
+        of its values. */
     std::string positional(const std::string& name) const;
+    /** Every value of a positionalList(), in order (one value for an ordinary positional). */
+    std::vector<std::string> positionalValues(const std::string& name) const;
+
+    /** ffmpeg's rule for a command with several outputs: the arguments as the `index`-th value of the positional list
+        `listName` sees them. Options named in `local` keep only what was written after the previous value of the
+        list and before this one; every other option is kept whole; the list holds this one value. */
+    ParsedArguments forListItem(const std::string& listName, size_t index, const std::set<std::string>& local) const;
+    /** Options named in `local` that were written after the last value of the positional list `listName`. */
+    std::vector<std::string> optionsAfterList(const std::string& listName, const std::set<std::string>& local) const;
 
 private:
     friend class ArgumentParser;
+    /** One option or positional as it was written, in command-line order (what forListItem() replays). */
+    struct Occurrence
+    {
+        std::string name, value; ///< a positional's name is filled in once positionals are assigned
+        std::optional<double> number;
+        bool repeatable = false, positional = false;
+    };
+    void add(const Occurrence& occurrence);
+
     bool help = false;
     std::map<std::string, std::vector<std::string>> values;
     std::map<std::string, double> numbers;
-    std::map<std::string, std::string> positionals;
+    std::map<std::string, std::vector<std::string>> positionals;
+    std::vector<Occurrence> order;
 };
 
 /** A small parser for one command: `--name VALUE`, `--name=VALUE`, flags, positionals, `--` and `-h/--help`. */
@@ -74,6 +95,8 @@ public:
     ArgumentParser(std::string command, std::string summary);
 
     ArgumentParser& positional(const std::string& name, const std::string& help, bool required = true);
+    /** The last positional, taking one or more values ("OUTPUT [OUTPUT ...]"); read them with positionalValues(). */
+    ArgumentParser& positionalList(const std::string& name, const std::string& help);
     /** A flag; `shortName` is an optional one-dash alias such as "y" for -y. */
     ArgumentParser& flag(const std::string& name, const std::string& help, const std::string& shortName = {});
     ArgumentParser& option(const std::string& name, const std::string& valueName, const std::string& help,
@@ -94,6 +117,7 @@ private:
         bool takesValue = false, repeatable = false, required = true;
         std::string shortName;
         std::optional<NumberRange> range;
+        bool list = false; ///< a positional taking every remaining value
     };
     const Spec* findOption(const std::string& name) const;
     const Spec* findShort(const std::string& name) const;

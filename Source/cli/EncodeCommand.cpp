@@ -4,6 +4,8 @@
 #include "CommandSupport.h"
 #include "EncodeChoices.h"
 #include "EncodeCopy.h"
+#include "EncodeOutputs.h"
+#include "EncodeRequest.h"
 #include "InterruptGuard.h"
 #include "OutputFile.h"
 #include "ProgressLine.h"
@@ -19,6 +21,7 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <thread>
 
 extern "C"
@@ -35,11 +38,12 @@ ArgumentParser makeParser()
     ArgumentParser parser("capstan encode",
                           "Decode INPUT (any file or URL FFmpeg reads; its main audio stream and, if it has one, its "
                           "main video stream) and encode it into OUTPUT through capstan::StreamWriter, feeding it "
-                          "--chunk-frames samples per write and the video frames in step with the audio by time.");
+                          "--chunk-frames samples per write and the video frames in step with the audio by time. "
+                          "Several OUTPUTs are encoded from one decode, each with the options written before it.");
     parser.positional("INPUT", "file path or URL to read")
-        .positional("OUTPUT",
-                    "file path, URL (rtmp://, srt://, udp://, ...), a .m3u8 playlist (HLS), a device name with "
-                    "--format alsa|pulse|sdl..., or '-' for standard output")
+        .positionalList("OUTPUT",
+                        "file path, URL (rtmp://, srt://, udp://, ...), a .m3u8 playlist (HLS), a device name with "
+                        "--format alsa|pulse|sdl..., or '-' for standard output")
         .option("format", "F",
                 "output muxer or device, e.g. wav, mp3, ogg, mp4, matroska, hls, alsa, pulse (default: from "
                 "OUTPUT's scheme (rtmp: flv; srt, udp: mpegts) or extension; required for '-')")
@@ -104,9 +108,17 @@ ArgumentParser makeParser()
         "is removed (one that existed before is left, and the error says so). Ctrl-C, SIGTERM or SIGHUP finish\n"
         "OUTPUT cleanly (it plays up to there); a second one aborts.\n"
         "Progress (position, speed, ETA, fps) is shown on stderr when it is a terminal (--stats, --no-stats); a\n"
-        "summary of what was chosen ends every encode. Exit codes: 0 success, 1 failure, 2 usage error.\n\n"
+        "summary of what was chosen ends every encode. Exit codes: 0 success, 1 failure, 2 usage error.\n"
+        "Several outputs (like ffmpeg): INPUT is decoded once and each OUTPUT has its own encoders. The OUTPUT\n"
+        "options (--format, --format-option, --metadata, --timeout, the audio and video options above, --no-audio,\n"
+        "--no-video) apply to the output written after them (before the first OUTPUT: to the first); with several\n"
+        "outputs none may follow the last one. The others hold for every output: INPUT, --input-format, --ss/--to/-t,\n"
+        "--map/--audio-stream/--video-stream, --chunk-frames, --realtime, --stats, -y/-n. Every output is checked\n"
+        "before any opens (none replaced without -y, no two the same file); a failure removes every partial output;\n"
+        "Ctrl-C finishes them all. --encoder copy takes one output.\n\n"
         "examples:\n"
         "  capstan encode take.wav take.mp3 --encoder libmp3lame --bit-rate 192000\n"
+        "  capstan encode take.wav --encoder flac take.flac --bit-rate 128k take.mp3   # two outputs, one decode\n"
         "  capstan encode clip.mkv clip.mp4 --video-encoder libx264 --video-option preset=veryfast\n"
         "  capstan encode take.wav - --format flac > take.flac\n"
         "  capstan encode concert.mkv song3.mka --ss 12:30 -t 4:05 --encoder copy   # cut, no re-encoding\n"
@@ -116,101 +128,6 @@ ArgumentParser makeParser()
         "  capstan encode take.wav hls/stream.m3u8 --format-option hls_time=2\n"
         "  capstan encode take.wav default --format alsa                         # play it");
     return parser;
-}
-
-std::pair<int, int> parseSize(const std::string& text)
-{
-    int w = 0, h = 0;
-    char extra = 0;
-    if (std::sscanf(text.c_str(), "%dx%d%c", &w, &h, &extra) != 2 || w <= 0 || h <= 0)
-        throw UsageError("--video-size takes WxH with positive numbers, e.g. 1280x720, got '" + text + "'");
-    return {w, h};
-}
-
-CodecConfig codecConfigFrom(const ParsedArguments& a, bool video)
-{
-    CodecConfig config; // the ranges were checked by the parser
-    if (auto v = a.getNumber(video ? "video-bit-rate" : "bit-rate"))
-        config.bitRate = int64_t(*v);
-    if (video)
-    {
-        if (auto v = a.getNumber("gop"))
-            config.gopSize = int(*v);
-        if (auto v = a.getNumber("max-b-frames"))
-            config.maxBFrames = int(*v);
-    }
-    else
-    {
-        if (auto v = a.getNumber("compression-level"))
-            config.compressionLevel = int(*v);
-        if (auto v = a.getNumber("qscale"))
-            config.qscale = int(*v);
-    }
-    return config;
-}
-
-/** Everything the command line asks for, checked before anything opens. */
-struct EncodeRequest
-{
-    std::string input, output, format;
-    int64_t chunkFrames = 4096;
-    Options audioOptions, videoOptions, formatOptions, metadata;
-    CodecConfig audioCodec, videoCodec;
-    std::optional<double> encoderSampleRate, encoderChannels;
-    std::optional<std::pair<int, int>> videoSize;
-    Rational videoRate;
-    double start = 0;          ///< --ss, seconds from the input's start
-    std::optional<double> end; ///< --to, or --ss + -t
-};
-
-EncodeRequest requestFrom(const ParsedArguments& a)
-{
-    EncodeRequest r{.input = a.positional("INPUT"), .output = a.positional("OUTPUT"), .format = a.get("format")};
-    if (r.output == "-" && r.format.empty())
-        throw UsageError("writing to standard output ('-') needs --format, e.g. --format wav (see capstan muxers)");
-    if (a.has("no-audio") && a.has("no-video"))
-        throw UsageError("--no-audio and --no-video leave both streams out: nothing would be encoded");
-    r.chunkFrames = int64_t(a.getNumber("chunk-frames").value_or(4096));
-    r.audioOptions = a.getKeyValues("option");
-    r.videoOptions = a.getKeyValues("video-option");
-    r.formatOptions = a.getKeyValues("format-option");
-    r.metadata = a.getKeyValues("metadata");
-    r.audioCodec = codecConfigFrom(a, false);
-    r.videoCodec = codecConfigFrom(a, true);
-    r.encoderSampleRate = a.getNumber("encoder-sample-rate");
-    r.encoderChannels = a.getNumber("encoder-channels");
-    if (auto text = a.getOptional("video-size"))
-        r.videoSize = parseSize(*text);
-    r.start = a.getNumber("ss").value_or(0.0);
-    if (a.has("to") && a.has("duration"))
-        throw UsageError("--to and -t/--duration both say where to stop: give one");
-    if (const auto to = a.getNumber("to"))
-    {
-        if (*to <= r.start)
-            throw UsageError("--to must be after --ss: nothing would be encoded");
-        r.end = *to;
-    }
-    if (const auto duration = a.getNumber("duration"))
-    {
-        if (*duration <= 0)
-            throw UsageError("-t/--duration must be positive: nothing would be encoded");
-        r.end = r.start + *duration;
-    }
-    if (auto text = a.getOptional("video-frame-rate"))
-    {
-        try
-        {
-            r.videoRate = parseRational(*text);
-        }
-        catch (const Error& e)
-        {
-            throw UsageError(std::string("--video-frame-rate: ") + e.what());
-        }
-        if (!r.videoRate.isValid() || r.videoRate.toDouble() > 1000.0)
-            throw UsageError("--video-frame-rate takes a positive frame rate up to 1000, e.g. 30 or 30000/1001, got '" +
-                             *text + "'");
-    }
-    return r;
 }
 
 /** The part of a decoded chunk between two sample positions, as StreamWriter takes it. */
@@ -223,15 +140,46 @@ AudioData slice(const AudioChunk& chunk, std::vector<const void*>& planes, int64
     return AudioData{chunk.format, planes.data(), int(planes.size()), count};
 }
 
-int encode(const ParsedArguments& a, const EncodeRequest& r)
+/** One OUTPUT while encoding: what it was asked, its writer and the streams it takes. */
+struct Output
 {
-    MediaReader reader(r.input == "-" ? "pipe:0" : r.input, a.get("input-format"));
+    const ParsedArguments& a;
+    const EncodeRequest& r;
+    StreamSelection selection;
+    std::unique_ptr<StreamWriter> writer;
+    int audioStream = -1, videoStream = -1;
+};
+
+/** Runs `body` for one output; with several, an error names the output it happened in. */
+template <typename Body>
+void inOutput(const Output& output, bool several, Body&& body)
+{
+    if (!several)
+        return body();
+    try
+    {
+        body();
+    }
+    catch (const UsageError& e)
+    {
+        throw UsageError("'" + output.r.output + "': " + e.what());
+    }
+    catch (const Error& e)
+    {
+        throw Error("'" + output.r.output + "': " + e.what(), e.ffmpegErrorCode());
+    }
+}
+
+/** Checks what `output` takes from the input and refuses options for a stream it will not write. */
+void selectFor(Output& output, const MediaReader& reader)
+{
+    const ParsedArguments& a = output.a;
+    const EncodeRequest& r = output.r;
     const auto [muxerAudio, muxerVideo] = muxerTakes(r.output, r.format);
     const bool takesAudio = !a.has("no-audio") && muxerAudio, takesVideo = !a.has("no-video") && muxerVideo;
-    const StreamSelection selection = selectStreams(a, reader.streams(), reader.bestAudioStream(),
-                                                    reader.bestVideoStream(), takesAudio, takesVideo, r.input);
-    const int audioIndex = selection.audio, videoIndex = selection.video;
-    if (audioIndex < 0 && videoIndex < 0)
+    output.selection = selectStreams(a, reader.streams(), reader.bestAudioStream(), reader.bestVideoStream(),
+                                     takesAudio, takesVideo, r.input);
+    if (output.selection.audio < 0 && output.selection.video < 0)
         throw Error("nothing to encode: '" + r.input + "' has no " +
                     (!takesAudio   ? "video"
                      : !takesVideo ? "audio"
@@ -253,25 +201,31 @@ int encode(const ParsedArguments& a, const EncodeRequest& r)
                : a.has("map")                   ? "--map names no " + std::string(kind) + " stream"
                                                 : "'" + r.input + "' has no " + kind + " stream";
     };
-    if (audioIndex < 0)
+    if (output.selection.audio < 0)
         rejectUnused({"encoder", "encoder-format", "encoder-sample-rate", "encoder-channels", "bit-rate",
                       "compression-level", "qscale", "option", "filter"},
                      "audio", whyNot(takesAudio, "audio"));
-    if (videoIndex < 0)
+    if (output.selection.video < 0)
         rejectUnused({"video-encoder", "video-encoder-format", "video-frame-rate", "video-size", "video-bit-rate",
                       "gop", "max-b-frames", "video-option", "video-filter"},
                      "video", whyNot(takesVideo, "video"));
+}
 
-    StreamWriter writer(r.output, r.format);
+/** Makes `output`'s writer and streams (not opened yet). */
+void addStreams(Output& output, const MediaReader& reader)
+{
+    const ParsedArguments& a = output.a;
+    const EncodeRequest& r = output.r;
+    output.writer = std::make_unique<StreamWriter>(r.output, r.format);
+    StreamWriter& writer = *output.writer;
     writer.setMetadata(r.metadata);
     // RTMP servers and players expect AAC and H.264 in flv (the flv muxer's own defaults are mp3 and flv1).
     const bool rtmp = writer.formatName() == "flv" && NetworkUrl::defaultMuxer(r.output) == "flv";
     if (const auto timeout = a.getNumber("timeout"))
         writer.setIoTimeout(*timeout);
-    int audioStream = -1, videoStream = -1;
-    if (audioIndex >= 0)
+    if (output.selection.audio >= 0)
     {
-        const MediaStreamInfo& info = reader.streams()[size_t(audioIndex)];
+        const MediaStreamInfo& info = reader.streams()[size_t(output.selection.audio)];
         AudioStreamConfig config;
         config.sampleRate = info.sampleRate;
         config.numChannels = info.numChannels;
@@ -289,12 +243,11 @@ int encode(const ParsedArguments& a, const EncodeRequest& r)
         config.encoderOptions = withAutoThreads(r.audioOptions);
         config.codecConfig = r.audioCodec;
         config.filterDesc = a.get("filter");
-        reader.selectAudio(audioIndex, {.format = config.format});
-        audioStream = writer.addAudioStream(config);
+        output.audioStream = writer.addAudioStream(config);
     }
-    if (videoIndex >= 0)
+    if (output.selection.video >= 0)
     {
-        const MediaStreamInfo& info = reader.streams()[size_t(videoIndex)];
+        const MediaStreamInfo& info = reader.streams()[size_t(output.selection.video)];
         VideoStreamConfig config;
         config.frameRate = info.frameRate.isValid() ? info.frameRate : Rational{25, 1};
         config.width = info.width;
@@ -311,10 +264,43 @@ int encode(const ParsedArguments& a, const EncodeRequest& r)
         config.encoderOptions = withAutoThreads(r.videoOptions);
         config.codecConfig = r.videoCodec;
         config.filterDesc = a.get("video-filter");
-        reader.selectVideo(videoIndex, {.format = config.format});
-        videoStream = writer.addVideoStream(config);
+        output.videoStream = writer.addVideoStream(config);
     }
-    writer.open(r.formatOptions);
+}
+
+/** Decodes INPUT once and encodes it into every output, each through its own StreamWriter. The global options
+    (input, cut, pacing, progress) are the same in every output's arguments: the first one's are read. */
+int encode(const std::vector<ParsedArguments>& arguments, const std::vector<EncodeRequest>& requests)
+{
+    const ParsedArguments& a = arguments.front();
+    const EncodeRequest& r = requests.front();
+    const bool several = requests.size() > 1;
+    MediaReader reader(r.input == "-" ? "pipe:0" : r.input, a.get("input-format"));
+    std::vector<Output> outputs;
+    for (size_t i = 0; i < requests.size(); ++i)
+        outputs.push_back({.a = arguments[i], .r = requests[i]});
+    // The input streams are decoded once, for every output that takes them (--map is global: the same ones).
+    int audioIndex = -1, videoIndex = -1;
+    for (auto& output : outputs)
+    {
+        inOutput(output, several, [&] { selectFor(output, reader); });
+        audioIndex = std::max(audioIndex, output.selection.audio);
+        videoIndex = std::max(videoIndex, output.selection.video);
+    }
+    if (audioIndex >= 0)
+        reader.selectAudio(audioIndex, {.format = audioFormatFor(reader.streams()[size_t(audioIndex)])});
+    if (videoIndex >= 0)
+        reader.selectVideo(videoIndex, {.format = pixelFormatFor(reader.streams()[size_t(videoIndex)])});
+    for (auto& output : outputs)
+        inOutput(output, several, [&] { addStreams(output, reader); });
+    for (auto& output : outputs)
+        inOutput(output, several, [&] { output.writer->open(output.r.formatOptions); });
+    // Every write goes to each output that takes the stream; an error names the output when there are several.
+    const auto forEach = [&](auto&& write)
+    {
+        for (auto& output : outputs)
+            inOutput(output, several, [&] { write(output); });
+    };
 
     ProgressLine progress(a, cutLength(reader.duration(), r.start, r.end));
     // --realtime: hold each write back until the wall clock reaches its media time.
@@ -341,18 +327,23 @@ int encode(const ParsedArguments& a, const EncodeRequest& r)
         if (pts <= lastVideoPts || frame.pts - base < r.start - slack || frame.pts - base >= endSeconds - slack)
             return; // before the cut, after it, or a repeated timestamp (the encoder needs increasing ones)
         lastVideoPts = pts;
-        writer.writeVideoChunk(videoStream, frame.data, std::span<const double>(&pts, 1));
+        forEach(
+            [&](Output& output)
+            {
+                if (output.videoStream >= 0)
+                    output.writer->writeVideoChunk(output.videoStream, frame.data, std::span<const double>(&pts, 1));
+            });
         ++framesWritten;
         position = std::max(position, pts);
     };
-    const auto frames = [&] { return videoStream >= 0 ? framesWritten : int64_t(-1); };
+    const auto frames = [&] { return videoIndex >= 0 ? framesWritten : int64_t(-1); };
 
-    if (audioStream >= 0)
+    if (audioIndex >= 0)
     {
         AudioChunk chunk; // reused: the reader refills its buffers
         std::vector<const void*> planes;
         bool more = reader.readAudio(r.chunkFrames, chunk);
-        const std::optional<double> firstVideo = videoStream >= 0 ? reader.peekVideoPts() : std::nullopt;
+        const std::optional<double> firstVideo = videoIndex >= 0 ? reader.peekVideoPts() : std::nullopt;
         if (more)
             base = firstVideo ? std::min(chunk.pts, *firstVideo) : chunk.pts;
         else if (firstVideo)
@@ -374,10 +365,16 @@ int encode(const ParsedArguments& a, const EncodeRequest& r)
                 if (first && from > cutStart)
                     pts = double(from - cutStart) / rate;
                 first = false;
-                writer.writeAudioChunk(audioStream, slice(chunk, planes, from - chunkStart, to - from), pts);
+                const AudioData part = slice(chunk, planes, from - chunkStart, to - from);
+                forEach(
+                    [&](Output& output)
+                    {
+                        if (output.audioStream >= 0)
+                            output.writer->writeAudioChunk(output.audioStream, part, pts);
+                    });
                 position = std::max(position, double(to - cutStart) / rate);
             }
-            if (videoStream >= 0)
+            if (videoIndex >= 0)
                 while (auto next = reader.peekVideoPts())
                 {
                     if (*next - base >= double(chunkEnd) / rate)
@@ -391,9 +388,9 @@ int encode(const ParsedArguments& a, const EncodeRequest& r)
                 break;
         }
     }
-    if (videoStream >= 0)
+    if (videoIndex >= 0)
     {
-        if (audioStream < 0)
+        if (audioIndex < 0)
             if (auto firstVideo = reader.peekVideoPts())
                 base = *firstVideo;
         while (!InterruptGuard::interrupted())
@@ -406,45 +403,59 @@ int encode(const ParsedArguments& a, const EncodeRequest& r)
             pace(position);
         }
     }
-    writer.close(); // also after an interrupt: the trailer (mp4 moov, webm cues) makes the file play
+    // Also after an interrupt: the trailer (mp4 moov, webm cues) makes each file play.
+    forEach([](Output& output) { output.writer->close(); });
     progress.finish(position, frames());
     // What was chosen: always when a person watches; in scripts only when something was converted unasked (a
     // 96 kHz source that became 48 kHz MP3, a 5.1 one that became stereo), so that no such conversion goes unsaid.
-    std::string summary;
-    bool converted = false;
-    const ConversionsAsked asked{.sampleRate = r.encoderSampleRate.has_value() || a.has("filter"),
-                                 .channels = r.encoderChannels.has_value() || a.has("filter"),
-                                 .size = r.videoSize.has_value() || a.has("video-filter"),
-                                 .frameRate = r.videoRate.isValid() || a.has("video-filter")};
-    for (const auto& [stream, index] : {std::pair{audioStream, audioIndex}, {videoStream, videoIndex}})
-        if (stream >= 0)
-            summary += "capstan:   " +
-                       describeChoice(reader.streams()[size_t(index)], writer.streamInfo(stream), asked, converted) +
-                       "\n";
-    if (progress.isShown() || converted)
-        std::fprintf(stderr, "capstan: wrote %s to %s (%.3f s)\n%s", formatBytes(writer.bytesWritten()).c_str(),
-                     r.output.c_str(), position, summary.c_str());
+    for (const auto& output : outputs)
+    {
+        std::string summary;
+        bool converted = false;
+        const ConversionsAsked asked{.sampleRate = output.r.encoderSampleRate.has_value() || output.a.has("filter"),
+                                     .channels = output.r.encoderChannels.has_value() || output.a.has("filter"),
+                                     .size = output.r.videoSize.has_value() || output.a.has("video-filter"),
+                                     .frameRate = output.r.videoRate.isValid() || output.a.has("video-filter")};
+        for (const auto& [stream, index] :
+             {std::pair{output.audioStream, audioIndex}, {output.videoStream, videoIndex}})
+            if (stream >= 0)
+                summary += "capstan:   " +
+                           describeChoice(reader.streams()[size_t(index)], output.writer->streamInfo(stream), asked,
+                                          converted) +
+                           "\n";
+        if (progress.isShown() || converted)
+            std::fprintf(stderr, "capstan: wrote %s to %s (%.3f s)\n%s",
+                         formatBytes(output.writer->bytesWritten()).c_str(), output.r.output.c_str(), position,
+                         summary.c_str());
+    }
     if (r.start > 0 && position == 0.0)
         std::fprintf(stderr, "capstan: warning: --ss %.3f is at or past the end of '%s': nothing was encoded\n",
                      r.start, r.input.c_str());
     // A cut-short input is encoded as far as it goes; say how far that was against what its header promised.
     if (const auto truncated = reader.truncation())
         std::fprintf(stderr, "capstan: warning: %s; encoded what is there\n", truncated->message.c_str());
-    if (audioStream >= 0)
-    {
-        const SampleRepairs& repairs = writer.sampleRepairs(audioStream);
-        const double first = repairs.intervals.empty() ? 0.0
-                                                       : double(repairs.intervals.front().position) /
-                                                             reader.streams()[size_t(audioIndex)].sampleRate;
-        if (const auto text =
-                describeRepairs(repairs.nonFiniteSamples, repairs.clippedSamples, first, repairs.intervalCount);
-            !text.empty())
-            std::fprintf(stderr, "capstan: warning: %s\n", text.c_str());
-    }
+    // Every output got the same samples, so the first one with audio tells the repairs of all.
+    for (const auto& output : outputs)
+        if (output.audioStream >= 0)
+        {
+            const SampleRepairs& repairs = output.writer->sampleRepairs(output.audioStream);
+            const double first = repairs.intervals.empty() ? 0.0
+                                                           : double(repairs.intervals.front().position) /
+                                                                 reader.streams()[size_t(audioIndex)].sampleRate;
+            if (const auto text =
+                    describeRepairs(repairs.nonFiniteSamples, repairs.clippedSamples, first, repairs.intervalCount);
+                !text.empty())
+                std::fprintf(stderr, "capstan: warning: %s\n", text.c_str());
+            break;
+        }
     if (InterruptGuard::interrupted())
     {
-        std::fprintf(stderr, "capstan: interrupted by %s: '%s' was finished cleanly and holds the first %.3f s\n",
-                     InterruptGuard::signalName().c_str(), r.output.c_str(), position);
+        std::string names;
+        for (const auto& output : outputs)
+            names += (names.empty() ? "'" : ", '") + output.r.output + "'";
+        std::fprintf(stderr, "capstan: interrupted by %s: %s %s finished cleanly and %s the first %.3f s\n",
+                     InterruptGuard::signalName().c_str(), names.c_str(), several ? "were" : "was",
+                     several ? "hold" : "holds", position);
         return 1;
     }
     return 0;
@@ -470,26 +481,40 @@ int runEncodeCommand(const std::vector<std::string>& args)
     const auto parsed = parseCommandLine(parser, args);
     if (!parsed)
         return 0; // --help was printed
-    const EncodeRequest request = requestFrom(*parsed);
+    const std::vector<ParsedArguments> arguments = argumentsPerOutput(*parsed);
+    std::vector<EncodeRequest> requests;
+    for (const auto& perOutput : arguments)
+        requests.push_back(requestFrom(perOutput));
+    refuseSharedOutputs(requests);
 
-    // What the user has is safe before anything opens: no output onto the input, no silent overwrite.
-    OutputFile outputFile(request.output, request.format);
-    outputFile.refuseInput(request.input);
-    outputFile.checkOverwrite(*parsed, request.input != "-"); // with the media on stdin there is no one to ask
-    const InterruptGuard interruptGuard; // the first Ctrl-C finishes OUTPUT cleanly, a second one aborts
-    return outputFile.runOrCleanUp(
+    // What the user has is safe before anything opens: no output onto the input, no silent overwrite, for every
+    // output before the first one is opened.
+    std::vector<OutputFile> outputFiles;
+    for (const auto& request : requests)
+    {
+        OutputFile& outputFile = outputFiles.emplace_back(request.output, request.format);
+        outputFile.refuseInput(request.input);
+        outputFile.checkOverwrite(*parsed, request.input != "-"); // with the media on stdin there is no one to ask
+    }
+    const InterruptGuard interruptGuard; // the first Ctrl-C finishes every output cleanly, a second one aborts
+    return OutputFile::runOrCleanUp(
+        outputFiles,
         [&]
         {
             try
             {
-                const int code = wantsStreamCopy(*parsed) ? runStreamCopy(*parsed, copyRequestFrom(*parsed, request))
-                                                          : encode(*parsed, request);
-                outputFile.checkStillThere();
+                const int code = requests.size() == 1 && wantsStreamCopy(*parsed)
+                                     ? runStreamCopy(*parsed, copyRequestFrom(*parsed, requests.front()))
+                                     : encode(arguments, requests);
+                for (const auto& outputFile : outputFiles)
+                    outputFile.checkStillThere();
                 return code;
             }
             catch (const Error& e)
             {
-                if (request.output == "-" && e.ffmpegErrorCode() == AVERROR(EPIPE))
+                const bool toStdout = std::any_of(requests.begin(), requests.end(),
+                                                  [](const EncodeRequest& r) { return r.output == "-"; });
+                if (toStdout && e.ffmpegErrorCode() == AVERROR(EPIPE))
                     throw Error("standard output was closed before the end (the program reading it, e.g. head, "
                                 "stopped): the output is incomplete");
                 throw Error(withOptionNames(e.what()), e.ffmpegErrorCode());

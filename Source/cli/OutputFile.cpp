@@ -136,21 +136,33 @@ std::string OutputFile::cleanUpAfterFailure() const
 
 int OutputFile::runOrCleanUp(const std::function<int()>& body) const
 {
+    return runOrCleanUp(std::span<const OutputFile>(this, 1), body);
+}
+
+int OutputFile::runOrCleanUp(std::span<const OutputFile> outputs, const std::function<int()>& body)
+{
+    const auto cleanUp = [&]
+    {
+        std::string notes;
+        for (const auto& output : outputs)
+            notes += output.cleanUpAfterFailure();
+        return notes;
+    };
     try
     {
         return body();
     }
     catch (const UsageError& e)
     {
-        throw UsageError(e.what() + cleanUpAfterFailure());
+        throw UsageError(e.what() + cleanUp());
     }
     catch (const Error& e)
     {
-        throw Error(e.what() + cleanUpAfterFailure(), e.ffmpegErrorCode());
+        throw Error(e.what() + cleanUp(), e.ffmpegErrorCode());
     }
     catch (const std::exception& e)
     {
-        throw Error(e.what() + cleanUpAfterFailure());
+        throw Error(e.what() + cleanUp());
     }
 }
 

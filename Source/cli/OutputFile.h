@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 
 namespace capstan::cli
@@ -46,6 +47,9 @@ public:
     /** Runs `body`; on an exception cleans up and rethrows the same kind of error with cleanUpAfterFailure()'s note
         appended, so `encode` and `visualize` report failures alike. */
     int runOrCleanUp(const std::function<int()>& body) const;
+    /** The same for a command with several outputs: after a failure each of them is cleaned up, and the error says
+        what became of each one. */
+    static int runOrCleanUp(std::span<const OutputFile> outputs, const std::function<int()>& body);
 
 private:
     std::string outputPath;

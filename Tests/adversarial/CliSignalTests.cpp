@@ -115,6 +115,41 @@ TEST_CASE("encode: SIGTERM and SIGHUP finish the output like Ctrl-C", "[adversar
     checkInterruptedEncode("sighup.mp4", SIGHUP, "SIGHUP");
 }
 
+TEST_CASE("encode with two outputs: the first Ctrl-C finishes both", "[adversarial][signals]")
+{
+    REQUIRE(test::haveFfmpegTools());
+    test::TestDir dir;
+    const fs::path input = longInput(dir);
+    const fs::path m4a = dir.file("both.m4a"), mkv = dir.file("both.mkv");
+    test::ChildProcess child({CAPSTAN_CLI_PATH, "encode", input.string(), "--encoder", "aac", m4a.string(), "--encoder",
+                              "flac", mkv.string(), "--realtime"},
+                             dir.file("out.txt"), dir.file("err.txt"));
+    REQUIRE(child.started());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    REQUIRE_FALSE(child.wait(0.0).has_value()); // still encoding
+    child.signal(SIGINT);
+    const auto code = child.wait(15.0);
+    INFO(child.err());
+    REQUIRE(code.has_value());
+    CHECK(child.endedBySignal() == 0);
+    CHECK(*code == 1);
+    CHECK_THAT(child.err(),
+               Catch::Contains("interrupted by SIGINT") &&
+                   Catch::Contains("'" + m4a.string() + "', '" + mkv.string() + "' were finished cleanly"));
+    // Both containers are complete (the m4a's moov, the mkv's cues and duration) and decode to the same length.
+    for (const auto& output : {m4a, mkv})
+    {
+        INFO(output);
+        const double duration = test::probeFormat(output).number("duration");
+        CHECK(duration > 0.5);
+        CHECK(duration < 10.0);
+    }
+    const double flacSeconds = double(test::decodeAudio<float>(mkv).size()) / 2 / 48000;
+    const double aacSeconds = test::probeFormat(m4a).number("duration");
+    CHECK(flacSeconds > 0.5);
+    CHECK(aacSeconds == Approx(flacSeconds).margin(0.05));
+}
+
 TEST_CASE("encode: a second Ctrl-C aborts at once", "[adversarial][signals]")
 {
     REQUIRE(test::haveFfmpegTools());

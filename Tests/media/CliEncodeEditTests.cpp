@@ -2,6 +2,7 @@
 // (--encoder copy), channel layouts the encoder cannot take, the progress line and the summary of what was chosen.
 // Judged with the ffmpeg/ffprobe CLIs.
 
+#include "CliEncodeSupport.h"
 #include "support/TestSupport.h"
 
 #include <catch2/catch.hpp>
@@ -14,14 +15,6 @@ using namespace capstan::test;
 
 namespace
 {
-/** 2 s of 48 kHz stereo s16 noise: every sample differs, so a cut one sample off shows. */
-fs::path makeNoiseWav(const TestDir& dir)
-{
-    const auto path = dir.file("noise.wav");
-    runFfmpeg({"-f", "lavfi", "-i", "anoisesrc=r=48000:d=2:a=0.5:s=7", "-ac", "2", "-c:a", "pcm_s16le", path.string()});
-    return path;
-}
-
 /** 2 s of 320x240 30 fps H.264 (key frame every 15 frames) and AAC stereo, in mp4. */
 fs::path makeH264(const TestDir& dir)
 {
@@ -40,14 +33,6 @@ void requireQuietSuccess(const ProcessResult& result)
     INFO("stderr: " << result.err);
     REQUIRE(result.exitCode == 0);
     CHECK(result.err.empty()); // nothing converted, stderr no terminal: nothing to say
-}
-
-void checkUsageError(const ProcessResult& result, const std::string& mentions)
-{
-    INFO("stderr: " << result.err);
-    CHECK(result.exitCode == 2);
-    CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
-    CHECK_THAT(result.err, Catch::Contains(mentions));
 }
 
 /** Packet hashes of one stream, as `ffmpeg -c copy -f framemd5` prints them (timestamps left out). */

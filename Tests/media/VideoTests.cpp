@@ -409,3 +409,52 @@ TEST_CASE("Video: libx264 turns the same frames into the same bytes every time",
             CHECK(comparison == "identical");
         }
 }
+
+TEST_CASE("Video: the sliced (threaded) conversion gives exactly the pictures of a one-thread swscale",
+          "[video][media]")
+{
+    // StreamWriter converts on FFmpeg's automatic thread count; the pictures must not depend on it. The reference is
+    // the ffmpeg CLI's scale filter on one thread with StreamWriter's flags, from the same rgb24 frames.
+    REQUIRE(haveFfmpegTools());
+    const TestDir dir;
+    constexpr int width = 1280, height = 720, frames = 3;
+    const auto rgb = generateVideoFrames(PixelFormat::rgb24, width, height, frames);
+    const fs::path raw = dir.file("frames.rgb24");
+    writeFileBytes(raw, rgb);
+    for (const auto& [outWidth, outHeight] : {std::pair{width, height}, {640, 360}})
+    {
+        INFO(outWidth << "x" << outHeight);
+        auto config = videoConfig({30, 1}, width, height, PixelFormat::rgb24, "rawvideo");
+        config.encoderFormat = "yuv420p";
+        config.encoderWidth = outWidth;
+        config.encoderHeight = outHeight;
+        const fs::path file = dir.file("sliced-" + std::to_string(outWidth) + ".nut");
+        writeVideoFile(file, config, frames);
+        const fs::path reference = dir.file("reference-" + std::to_string(outWidth) + ".yuv");
+        runFfmpeg({"-f",
+                   "rawvideo",
+                   "-pix_fmt",
+                   "rgb24",
+                   "-video_size",
+                   std::to_string(width) + "x" + std::to_string(height),
+                   "-framerate",
+                   "30",
+                   "-i",
+                   raw.string(),
+                   "-filter_threads",
+                   "1",
+                   "-sws_flags",
+                   "bicubic+accurate_rnd+full_chroma_int",
+                   "-vf",
+                   "scale=" + std::to_string(outWidth) + ":" + std::to_string(outHeight),
+                   "-pix_fmt",
+                   "yuv420p",
+                   "-f",
+                   "rawvideo",
+                   reference.string()});
+        const auto expected = readFileBytes(reference);
+        const auto decoded = decodeVideoBytes(file, "yuv420p");
+        CHECK(expected.size() == size_t(outWidth * outHeight * 3 / 2 * frames));
+        CHECK(decoded == expected);
+    }
+}

@@ -9,6 +9,7 @@ extern "C"
 {
 #include <libavfilter/buffersink.h>
 #include <libavutil/imgutils.h>
+#include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 }
 
@@ -16,6 +17,30 @@ namespace capstan
 {
 namespace
 {
+/** A converter that cuts each picture into horizontal slices on FFmpeg's automatic thread count, as the ffmpeg CLI's
+    scale filter does (its output does not depend on the slicing: checked bit-exact for 1, 2 and 3 threads). A 720p
+    rgb24 to yuv420p conversion with these flags is about a tenth of the work of libx264 veryfast; on one thread it is
+    a serial stage in front of the encoder's threads. Null when FFmpeg cannot convert between the two. */
+SwsContext* makeScaler(int srcWidth, int srcHeight, AVPixelFormat srcFormat, int dstWidth, int dstHeight,
+                       AVPixelFormat dstFormat)
+{
+    ffmpeg::SwsPtr scaler(sws_alloc_context());
+    if (!scaler)
+        return nullptr;
+    const bool set =
+        av_opt_set_int(scaler.get(), "srcw", srcWidth, 0) >= 0 &&
+        av_opt_set_int(scaler.get(), "srch", srcHeight, 0) >= 0 &&
+        av_opt_set_int(scaler.get(), "src_format", srcFormat, 0) >= 0 &&
+        av_opt_set_int(scaler.get(), "dstw", dstWidth, 0) >= 0 &&
+        av_opt_set_int(scaler.get(), "dsth", dstHeight, 0) >= 0 &&
+        av_opt_set_int(scaler.get(), "dst_format", dstFormat, 0) >= 0 &&
+        av_opt_set_int(scaler.get(), "sws_flags", SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, 0) >= 0 &&
+        av_opt_set_int(scaler.get(), "threads", 0, 0) >= 0; // 0: one slice per CPU
+    if (!set || sws_init_context(scaler.get(), nullptr, nullptr) < 0)
+        return nullptr;
+    return scaler.release();
+}
+
 constexpr int maxDimension = limits::maxVideoDimension;
 
 std::string sizeText(int w, int h)
@@ -156,8 +181,7 @@ VideoOutputStream::VideoOutputStream(AVFormatContext* format, const std::string&
 
     if (converterFormat != encoderFormat || converterWidth != width || converterHeight != height)
     {
-        scaler.reset(sws_getContext(converterWidth, converterHeight, converterFormat, width, height, encoderFormat,
-                                    SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr, nullptr, nullptr));
+        scaler.reset(makeScaler(converterWidth, converterHeight, converterFormat, width, height, encoderFormat));
         if (!scaler)
             throw Error(std::string("cannot convert ") + av_get_pix_fmt_name(converterFormat) + " " +
                         sizeText(converterWidth, converterHeight) + " to " + av_get_pix_fmt_name(encoderFormat) + " " +
@@ -241,8 +265,22 @@ void VideoOutputStream::convertAndEncode(AVFrame* frame)
 {
     ffmpeg::makeWritableZeroed(encoderFrame.get());
     if (scaler)
-        sws_scale(scaler.get(), frame->data, frame->linesize, 0, converterHeight, encoderFrame->data,
-                  encoderFrame->linesize);
+    {
+        // sws_scale_frame() takes a reference to its source, and would copy a frame that has none (the caller's
+        // memory): lend it that memory as a buffer it does not own, for this call only.
+        const bool borrowed = frame->buf[0] == nullptr;
+        if (borrowed)
+        {
+            frame->buf[0] = av_buffer_create(
+                frame->data[0], size_t(frameBytes), [](void*, uint8_t*) {}, nullptr, AV_BUFFER_FLAG_READONLY);
+            if (frame->buf[0] == nullptr)
+                throw Error("out of memory converting a video frame");
+        }
+        const int result = sws_scale_frame(scaler.get(), encoderFrame.get(), frame);
+        if (borrowed)
+            av_buffer_unref(&frame->buf[0]);
+        checkFfmpeg(result, "cannot convert a video frame");
+    }
     else
         av_image_copy(encoderFrame->data, encoderFrame->linesize, const_cast<const uint8_t**>(frame->data),
                       frame->linesize, static_cast<AVPixelFormat>(frame->format), frame->width, frame->height);
