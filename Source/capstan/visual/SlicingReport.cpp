@@ -360,7 +360,8 @@ void SlicingReport::write(const SlicingStudy& study, const std::vector<SlicingRe
            << " | " << r.decodedSamples << " | " << format("%.1f", decodedDeltaMs(r)) << " | " << r.lag << " | "
            << format("%.1f", r.timelineSnr) << " | " << format("%.1f", r.contentSnr) << " | "
            << SlicingFindings::agreement(r) << " |\n";
-    md << "\nRegenerate: `capstan study slicing --out Docs/slicing` (about a minute). The regression tests "
+    md << "\nRegenerate: `capstan study slicing --out Docs/slicing` (about two minutes on 2 cores). The regression "
+          "tests "
           "`visual: slicing study findings hold` (the simulation and Capstan, on shorter signals) and "
           "`peer: test_peer_slicing` (the torchaudio path) check the findings.\n";
 
