@@ -19,6 +19,8 @@ packages=(
     # the `peer` tests: torchaudio's StreamWriter (0.13, on the same FFmpeg) as the reference capstan is compared
     # with; parameterized for torchaudio's own tests (Scripts/torchaudio-tests.sh)
     python3-torchaudio python3-parameterized
+    # the slicing study's real recordings: speech (alsa-utils' Front_*.wav) and music (sonic-pi-samples' loop_tabla.flac)
+    alsa-utils sonic-pi-samples
     # device capture in tests: a dummy JACK server, reached through ALSA's jack plugin (no sound card needed)
     jackd2 libasound2-plugins
     # desktop sound servers in tests (each started privately): PulseAudio, and PipeWire with its pulse server,

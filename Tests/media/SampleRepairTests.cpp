@@ -109,6 +109,43 @@ TEST_CASE("integer encoders get silence for NaN and full scale of the right sign
     }
 }
 
+TEST_CASE("wav written in large chunks counts every repaired sample, as in small ones", "[repair][chunking]")
+{
+    // Large writes into wav go to the encoder whole, past the FIFO: the repair must still see every sample.
+    TestDir dir;
+    auto samples = sineWith(96000, {{10, qnan}, {46079, infinity}, {46080, -1e30f}, {95999, 2e9f}});
+    const auto noise = randomBits(6000, 3);
+    std::copy(noise.begin(), noise.end(), samples.begin() + 60000);
+    for (const std::string encoder : {"pcm_s16le", "pcm_f32le"})
+    {
+        std::vector<uint8_t> reference;
+        SampleRepairs referenceRepairs;
+        for (const int64_t chunk : {777, 46080, 96000})
+        {
+            const fs::path file = dir.file(encoder + "-" + std::to_string(chunk) + ".wav");
+            const SampleRepairs repairs = writeInChunks(file, encoder, samples, chunk);
+            INFO(encoder << ", chunk " << chunk);
+            CHECK(repairs.nonFiniteSamples >= 2);
+            if (reference.empty())
+            {
+                reference = readFileBytes(file);
+                referenceRepairs = repairs;
+                continue;
+            }
+            CHECK(compareBytes(readFileBytes(file), reference) == "identical");
+            CHECK(repairs.nonFiniteSamples == referenceRepairs.nonFiniteSamples);
+            CHECK(repairs.clippedSamples == referenceRepairs.clippedSamples);
+            CHECK(repairs.intervalCount == referenceRepairs.intervalCount);
+            CHECK(repairs.intervals == referenceRepairs.intervals);
+        }
+        const auto decoded = decodeAudio<float>(dir.file(encoder + "-46080.wav"));
+        REQUIRE(decoded.size() == samples.size());
+        CHECK(decoded[20] == 0.0f);        // NaN at frame 10, left channel
+        CHECK(decoded[2 * 46079] == 0.0f); // Inf: the last sample of the first large write
+        CHECK(decoded[21] == Approx(samples[21]).margin(1.0 / 16384));
+    }
+}
+
 TEST_CASE("a NaN in an AAC stream does not end it", "[repair]")
 {
     TestDir dir;

@@ -6,9 +6,12 @@
 #include <capstan/visual/LegacySliceEncoder.h>
 #include <capstan/visual/SlicingReport.h>
 #include <capstan/visual/SlicingStudy.h>
+#include <capstan/visual/StudySignals.h>
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -39,8 +42,11 @@ TEST_CASE("slicing study findings hold", "[visual][study]")
     SlicingStudyConfig config;
     config.seconds = 0.5;
     config.sliceSizes = {8000, 512, 64};
+    config.signals = {"speech", "music"};
+    config.python.clear(); // the torchaudio path has its own test, in the peer label
     config.workDir = dir.path() / "work";
-    const auto results = SlicingStudy(config).run();
+    SlicingStudy study(config);
+    const auto results = study.run();
     REQUIRE(results.size() == 2 * 3 * 2 * 4);
 
     for (const auto& signal : config.signals)
@@ -91,7 +97,7 @@ TEST_CASE("slicing study findings hold", "[visual][study]")
 
     // The report: figures and a README with the table, regenerated from these results.
     const auto out = dir.path() / "report";
-    SlicingReport::write(config, results, out);
+    SlicingReport::write(study, results, out);
     for (const auto* name : {"snr-aac.png", "snr-libmp3lame.png", "snr-libopus.png",
                              "spectrogram-music-aac-legacy-512.png", "spectrogram-speech-aac-capstan-8000.png"})
     {
@@ -102,6 +108,7 @@ TEST_CASE("slicing study findings hold", "[visual][study]")
     std::stringstream text;
     text << readme.rdbuf();
     CHECK_THAT(text.str(), Catch::Contains("| music | aac | legacy | 512 | **no** | 46 |"));
+    CHECK_THAT(text.str(), Catch::Contains("path torchaudio not run: no Python interpreter given"));
     CHECK_THAT(text.str(), Catch::Contains("byte-identical to the all-at-once encode at every slice size"));
 }
 
@@ -117,4 +124,47 @@ TEST_CASE("legacy layout counts the zero fill per write", "[visual][study]")
     CHECK(LegacySliceEncoder::layoutFor("aac", 24000, 4096, 1024).gapCount == 0);
     CHECK(LegacySliceEncoder::layoutFor("libmp3lame", 24000, 500, 1152).gapCount == 0);
     CHECK_THROWS_WITH(SlicingStudy({.encoders = {"flac"}}), Catch::Contains("accepted: aac, libmp3lame, libopus"));
+}
+
+TEST_CASE("a missing recording is skipped and said so", "[visual][study]")
+{
+    const TestDir dir;
+    SlicingStudyConfig config;
+    config.seconds = 0.1;
+    config.sliceSizes = {512};
+    config.encoders = {"aac"};
+    config.signals = {"recorded-speech", "music"};
+    config.python.clear();
+    config.recordings["recorded-speech"].files = {dir.path() / "not-there.wav"};
+    config.workDir = dir.path() / "work";
+    SlicingStudy study(config);
+    const auto results = study.run();
+    for (const auto& r : results)
+        CHECK(r.signal == "music");
+    CHECK(results.size() == 2 * 2);
+    REQUIRE(study.skipped().size() == 2);
+    CHECK_THAT(study.skipped()[0],
+               Catch::Contains("signal recorded-speech skipped: ") &&
+                   Catch::Contains("not-there.wav is missing (install the Debian package alsa-utils"));
+}
+
+TEST_CASE("a recording is decoded, resampled and repeated to the study's length", "[visual][study]")
+{
+    const TestDir dir;
+    // A real file from a real encoder: 0.25 s of a 44.1 kHz stereo tone, written as FLAC by the ffmpeg CLI.
+    const auto flac = dir.path() / "tone.flac";
+    runFfmpeg({"-f", "lavfi", "-i", "sine=frequency=441:sample_rate=44100:duration=0.25", "-ac", "2", flac.string()});
+    StudySignals::Recording recording{{flac}, "none", "a tone"};
+    std::vector<float> samples;
+    std::string missing;
+    REQUIRE(StudySignals::load(recording, 48000, 30000, samples, missing));
+    REQUIRE(samples.size() == 30000);
+    CHECK(missing.empty());
+    // 0.25 s at 48 kHz is 12000 samples; the third pass starts at 24000 with the recording's first sample again.
+    CHECK(samples[24000 + 100] == samples[100]);
+    CHECK(samples[12000 + 777] == samples[777]);
+    float peak = 0.0f;
+    for (const float v : samples)
+        peak = std::max(peak, std::abs(v));
+    CHECK(peak > 0.1f);
 }

@@ -97,6 +97,13 @@ bool isPcm(AVCodecID id)
 {
     return std::string(avcodec_get_name(id)).starts_with("pcm_");
 }
+
+/** Muxers whose file is the packets' data back to back, whatever the packet boundaries. */
+bool storesSamplesBackToBack(const AVOutputFormat* format)
+{
+    const std::string name = format->name;
+    return name == "wav" || name == "w64" || name == "aiff" || name == "au";
+}
 } // namespace
 
 AudioOutputStream::AudioOutputStream(AVFormatContext* format, const std::string& destination,
@@ -313,12 +320,22 @@ void AudioOutputStream::configure(AVFormatContext* format, const std::string& de
     encoderFrame->nb_samples = frameSize;
     av_channel_layout_copy(&encoderFrame->ch_layout, &context->ch_layout);
     ffmpeg::allocZeroedBuffers(encoderFrame.get());
+    encoderFrameCapacity = frameSize;
+
+    // Packed PCM only: one plane, so a write's samples can be handed to the encoder as they are.
+    packetsFollowWrites = isPcm(codec->id) && storesSamplesBackToBack(format->oformat) &&
+                          av_sample_fmt_is_planar(encoderFormat) == 0 && context->frame_size == 0;
+    if (packetsFollowWrites)
+    {
+        wholeFrame = ffmpeg::allocFrame();
+        wholeFrame->format = encoderFormat;
+        wholeFrame->sample_rate = rate;
+        av_channel_layout_copy(&wholeFrame->ch_layout, &context->ch_layout);
+    }
 }
 
 AudioOutputStream::~AudioOutputStream()
 {
-    if (!convertedPlanes.empty())
-        av_freep(&convertedPlanes[0]);
     av_channel_layout_uninit(&inputLayout);
     av_channel_layout_uninit(&converterInputLayout);
 }
@@ -460,6 +477,8 @@ int AudioOutputStream::convertAndQueue(const uint8_t* const* planes, int numFram
 {
     if (!resampler)
     {
+        if (encodeWhole(planes, numFrames, nullptr))
+            return numFrames;
         checkFfmpeg(av_audio_fifo_write(fifo.get(), reinterpret_cast<void**>(const_cast<uint8_t**>(planes)), numFrames),
                     "cannot queue audio");
         encodeQueued(false);
@@ -468,20 +487,28 @@ int AudioOutputStream::convertAndQueue(const uint8_t* const* planes, int numFram
 
     const AVCodecContext* context = encoder->context();
     const int capacity = std::max(swr_get_out_samples(resampler.get(), numFrames), frameSize);
-    if (capacity > convertedCapacity)
+    // A new buffer when it is too small, or when the encoder still holds a reference to the last one.
+    if (capacity > convertedCapacity || av_buffer_is_writable(convertedBuffer.get()) == 0)
     {
-        if (!convertedPlanes.empty())
-            av_freep(&convertedPlanes[0]);
-        convertedPlanes.assign(static_cast<size_t>(context->ch_layout.nb_channels), nullptr);
-        checkFfmpeg(av_samples_alloc(convertedPlanes.data(), nullptr, context->ch_layout.nb_channels, capacity,
-                                     context->sample_fmt, 0),
-                    "cannot allocate the converter's buffer");
-        convertedCapacity = capacity;
+        const int channels = context->ch_layout.nb_channels;
+        const int samples = std::max(capacity, convertedCapacity);
+        const int size = checkFfmpeg(av_samples_get_buffer_size(nullptr, channels, samples, context->sample_fmt, 0),
+                                     "cannot size the converter's buffer");
+        convertedBuffer.reset(av_buffer_alloc(static_cast<size_t>(size)));
+        if (!convertedBuffer)
+            throw Error("out of memory allocating the converter's buffer");
+        convertedPlanes.assign(static_cast<size_t>(channels), nullptr);
+        checkFfmpeg(av_samples_fill_arrays(convertedPlanes.data(), nullptr, convertedBuffer->data, channels, samples,
+                                           context->sample_fmt, 0),
+                    "cannot lay out the converter's buffer");
+        convertedCapacity = samples;
     }
     // numFrames == 0 with planes == nullptr drains the resampler's delay line.
     const int converted = checkFfmpeg(swr_convert(resampler.get(), convertedPlanes.data(), convertedCapacity,
                                                   numFrames ? const_cast<const uint8_t**>(planes) : nullptr, numFrames),
                                       "audio conversion failed");
+    if (converted > 0 && encodeWhole(convertedPlanes.data(), converted, convertedBuffer.get()))
+        return converted;
     if (converted > 0)
         checkFfmpeg(av_audio_fifo_write(fifo.get(), reinterpret_cast<void**>(convertedPlanes.data()), converted),
                     "cannot queue audio");
@@ -489,12 +516,65 @@ int AudioOutputStream::convertAndQueue(const uint8_t* const* planes, int numFram
     return converted;
 }
 
+bool AudioOutputStream::encodeWhole(const uint8_t* const* planes, int numFrames, AVBufferRef* owner)
+{
+    // Smaller writes go through the FIFO, so that packets stay at least frameSize long (a packet costs about as
+    // much as a few thousand samples); samples queued earlier must come out first.
+    if (!packetsFollowWrites || numFrames < frameSize || av_audio_fifo_size(fifo.get()) > 0)
+        return false;
+    const int channels = wholeFrame->ch_layout.nb_channels;
+    auto* data = const_cast<uint8_t**>(planes);
+    if (encoderRepair->needed(data, wholeFrame->format, channels, numFrames))
+    {
+        if (owner == nullptr)
+            return false; // the caller's buffer: the FIFO's copy gets repaired
+        encoderRepair->repair(data, wholeFrame->format, channels, numFrames, encoderPts, repaired);
+    }
+    wholeFrame->data[0] = data[0];
+    wholeFrame->extended_data = wholeFrame->data;
+    wholeFrame->nb_samples = numFrames;
+    wholeFrame->linesize[0] = numFrames * channels * av_get_bytes_per_sample(AVSampleFormat(wholeFrame->format));
+    wholeFrame->pts = encoderPts;
+    encoderPts += numFrames;
+    if (owner != nullptr)
+    {
+        wholeFrame->buf[0] = av_buffer_ref(owner);
+        if (wholeFrame->buf[0] == nullptr)
+            throw Error("out of memory referencing the converted samples");
+    }
+    // Without a buffer reference the encoder copies what it keeps; with one, it keeps a reference.
+    try
+    {
+        encoder->encode(wholeFrame.get());
+    }
+    catch (...)
+    {
+        av_buffer_unref(&wholeFrame->buf[0]);
+        throw;
+    }
+    av_buffer_unref(&wholeFrame->buf[0]);
+    wholeFrame->data[0] = nullptr;
+    return true;
+}
+
 void AudioOutputStream::encodeQueued(bool final)
 {
     while (av_audio_fifo_size(fifo.get()) >= frameSize || (final && av_audio_fifo_size(fifo.get()) > 0))
     {
-        const int n = std::min(av_audio_fifo_size(fifo.get()), frameSize);
-        encoderFrame->nb_samples = frameSize; // a fresh buffer, if one is needed, is a whole frame
+        // With packetsFollowWrites, one packet takes everything queued.
+        const int n =
+            packetsFollowWrites ? av_audio_fifo_size(fifo.get()) : std::min(av_audio_fifo_size(fifo.get()), frameSize);
+        if (n > encoderFrameCapacity)
+        {
+            av_frame_unref(encoderFrame.get());
+            encoderFrame->format = wholeFrame->format;
+            encoderFrame->sample_rate = wholeFrame->sample_rate;
+            av_channel_layout_copy(&encoderFrame->ch_layout, &wholeFrame->ch_layout);
+            encoderFrame->nb_samples = n;
+            ffmpeg::allocZeroedBuffers(encoderFrame.get());
+            encoderFrameCapacity = n;
+        }
+        encoderFrame->nb_samples = encoderFrameCapacity; // a fresh buffer, if one is needed, is a whole frame
         ffmpeg::makeWritableZeroed(encoderFrame.get());
         encoderFrame->nb_samples = n;
         if (av_audio_fifo_read(fifo.get(), reinterpret_cast<void**>(encoderFrame->extended_data), n) != n)

@@ -39,6 +39,11 @@ private:
     /** Converts to the encoder's format, queues, encodes whole frames; returns the frames queued. */
     int convertAndQueue(const uint8_t* const* planes, int numFrames);
     void encodeQueued(bool final);
+    /** PCM into a container that stores samples back to back: encodes a whole write as one packet, without the
+        FIFO, when nothing is queued before it. `owner` holds the samples (the encoder takes a reference instead of a
+        copy); null for the caller's read-only buffer. False when it cannot (too short, or a read-only buffer whose
+        samples need a repair): then the FIFO takes them. */
+    bool encodeWhole(const uint8_t* const* planes, int numFrames, AVBufferRef* owner);
     /** Repairs the filter graph's output, then converts and queues it. */
     void queueFiltered();
 
@@ -48,7 +53,8 @@ private:
     ffmpeg::SwrPtr resampler;
     ffmpeg::AudioFifoPtr fifo;
     ffmpeg::FramePtr inputFrame, filteredFrame, encoderFrame;
-    std::vector<uint8_t*> convertedPlanes;
+    std::vector<uint8_t*> convertedPlanes; // into convertedBuffer
+    ffmpeg::BufferPtr convertedBuffer;
     int convertedCapacity = 0;
 
     AVChannelLayout inputLayout{};
@@ -66,6 +72,11 @@ private:
     int64_t filterOutputFrames = 0; // at the filter graph's output rate
 
     int frameSize = 0;
+    int encoderFrameCapacity = 0; // samples encoderFrame's buffer holds
+    // PCM into wav, w64, aiff or au: the file is the samples back to back whatever the packets, so a packet may hold
+    // any number of samples (at least frameSize but the last) and the bytes still do not depend on the chunking.
+    bool packetsFollowWrites = false;
+    ffmpeg::FramePtr wholeFrame;    // points at a write's converted samples (not reference-counted)
     int64_t inputFramesWritten = 0; // at the input rate: the clock pts is checked against
     int64_t encoderPts = 0;         // at the encoder rate
 };

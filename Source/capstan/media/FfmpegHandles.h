@@ -58,6 +58,11 @@ using SwrPtr = std::unique_ptr<SwrContext, SwrDeleter>;
 using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
 using AudioFifoPtr = std::unique_ptr<AVAudioFifo, AudioFifoDeleter>;
 using FilterGraphPtr = std::unique_ptr<AVFilterGraph, FilterGraphDeleter>;
+struct BufferDeleter
+{
+    void operator()(AVBufferRef* buffer) const { av_buffer_unref(&buffer); }
+};
+using BufferPtr = std::unique_ptr<AVBufferRef, BufferDeleter>;
 using FilterInOutPtr = std::unique_ptr<AVFilterInOut, FilterInOutDeleter>;
 
 /** An AVDictionary owned for its whole scope; FFmpeg calls that consume entries take `get()`'s address. */

@@ -1,6 +1,8 @@
 #include "SlicingReport.h"
 
+#include "ChildProcess.h"
 #include "LegacySliceEncoder.h"
+#include "SlicingFindings.h"
 
 #include <capstan/media/Error.h>
 
@@ -13,69 +15,25 @@
 #include <map>
 #include <sstream>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 extern "C"
 {
 #include <libavcodec/avcodec.h>
 #include <libavutil/avutil.h>
 }
 
-extern char** environ;
-
 namespace capstan
 {
 
 namespace
 {
-const SlicingResult* find(const std::vector<SlicingResult>& results, const std::string& signal,
-                          const std::string& encoder, const std::string& path, int64_t slice)
-{
-    for (const auto& r : results)
-        if (r.signal == signal && r.encoder == encoder && r.path == path && r.sliceSize == slice)
-            return &r;
-    return nullptr;
-}
+using ::capstan::SlicingFindings;
+const auto& find = SlicingFindings::find;
 
 std::string format(const char* pattern, double value)
 {
     char text[64];
     std::snprintf(text, sizeof(text), pattern, value);
     return text;
-}
-
-/** Runs a program (looked up in PATH, no shell) and returns its exit code; its stderr goes to `errorText`. */
-int runProgram(const std::vector<std::string>& args, std::string& errorText)
-{
-    int pipeFds[2];
-    if (pipe(pipeFds) != 0)
-        return -1;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, pipeFds[1], STDERR_FILENO);
-    posix_spawn_file_actions_addclose(&actions, pipeFds[0]);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    std::vector<char*> argv;
-    for (const auto& a : args)
-        argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    const int spawned = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(pipeFds[1]);
-    char buffer[4096];
-    ssize_t n = 0;
-    while ((n = read(pipeFds[0], buffer, sizeof(buffer))) > 0)
-        errorText.append(buffer, size_t(n));
-    close(pipeFds[0]);
-    if (spawned != 0)
-        return -1;
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 void savePng(const juce::Image& image, const std::filesystem::path& file)
@@ -118,11 +76,11 @@ void SlicingReport::plotSnr(const std::vector<SlicingResult>& results, const std
         throw Error("slicing report: no results for encoder '" + encoder + "'");
     std::sort(slices.begin(), slices.end());
 
-    const int width = 720, height = 440;
+    const int width = 900, height = 560;
     juce::Image image(juce::Image::ARGB, width, height, true, juce::SoftwareImageType());
     juce::Graphics g(image);
     g.fillAll(juce::Colours::white);
-    const juce::Rectangle<float> plot(70.0f, 40.0f, 430.0f, 340.0f);
+    const juce::Rectangle<float> plot(70.0f, 40.0f, 430.0f, 460.0f);
     const double minX = std::log2(double(slices.front())), maxX = std::log2(double(slices.back()));
     const auto xOf = [&](int64_t slice)
     { return plot.getX() + float((std::log2(double(slice)) - minX) / std::max(1e-9, maxX - minX)) * plot.getWidth(); };
@@ -156,8 +114,10 @@ void SlicingReport::plotSnr(const std::vector<SlicingResult>& results, const std
     g.drawText("SNR vs input (dB)", -100 + 14, int(plot.getCentreY()) - 8, 200, 16, juce::Justification::centred);
     g.addTransform(juce::AffineTransform::rotation(juce::MathConstants<float>::halfPi, 14.0f, plot.getCentreY()));
 
-    // One line per signal and measure: Capstan solid, legacy content dashed, legacy timeline dotted.
-    const juce::Colour colours[] = {juce::Colour(0xff1f77b4), juce::Colour(0xffee4c2c), juce::Colour(0xff2ca02c)};
+    // One line per signal and measure: Capstan solid, legacy (simulated) and torchaudio content dashed, their
+    // timelines dotted.
+    const juce::Colour colours[] = {juce::Colour(0xff1f77b4), juce::Colour(0xffee4c2c), juce::Colour(0xff2ca02c),
+                                    juce::Colour(0xff9467bd)};
     struct Series
     {
         std::string path;
@@ -166,12 +126,17 @@ void SlicingReport::plotSnr(const std::vector<SlicingResult>& results, const std
         std::string label;
     };
     const Series series[] = {{"capstan", false, {}, "Capstan"},
-                             {"legacy", false, {8.0f, 5.0f}, "legacy, gaps skipped"},
-                             {"legacy", true, {2.0f, 4.0f}, "legacy, timeline"}};
+                             {"legacy", false, {8.0f, 5.0f}, "simulated, gaps skipped"},
+                             {"legacy", true, {2.0f, 4.0f}, "simulated, timeline"},
+                             {"torchaudio", false, {12.0f, 3.0f, 2.0f, 3.0f}, "torchaudio, gaps skipped"},
+                             {"torchaudio", true, {1.0f, 7.0f}, "torchaudio, timeline"}};
     float legendY = plot.getY();
+    g.setFont(juce::Font(12.0f));
     for (size_t s = 0; s < signals.size(); ++s)
         for (const auto& line : series)
         {
+            if (find(results, signals[s], encoder, line.path, slices.front()) == nullptr)
+                continue;
             juce::Path path;
             bool started = false;
             for (const auto slice : slices)
@@ -183,7 +148,7 @@ void SlicingReport::plotSnr(const std::vector<SlicingResult>& results, const std
                     else
                         path.lineTo(p);
                     started = true;
-                    g.setColour(colours[s % 3]);
+                    g.setColour(colours[s % 4]);
                     g.fillEllipse(p.x - 3.0f, p.y - 3.0f, 6.0f, 6.0f);
                 }
             juce::Path stroked;
@@ -192,7 +157,7 @@ void SlicingReport::plotSnr(const std::vector<SlicingResult>& results, const std
                 stroked = path;
             else
                 stroke.createDashedStroke(stroked, path, line.dashes.data(), int(line.dashes.size()));
-            g.setColour(colours[s % 3]);
+            g.setColour(colours[s % 4]);
             if (line.dashes.empty())
                 g.strokePath(path, stroke);
             else
@@ -211,9 +176,9 @@ void SlicingReport::plotSnr(const std::vector<SlicingResult>& results, const std
                 g.fillPath(dashed);
             }
             g.setColour(juce::Colours::black);
-            g.drawText(juce::String(signals[s]) + ": " + line.label, int(plot.getRight()) + 50, int(legendY), 170, 16,
-                       juce::Justification::centredLeft);
-            legendY += 20.0f;
+            g.drawText(juce::String(signals[s]) + ": " + line.label, int(plot.getRight()) + 50, int(legendY),
+                       width - int(plot.getRight()) - 56, 16, juce::Justification::centredLeft);
+            legendY += 18.0f;
         }
     g.setColour(juce::Colours::grey);
     g.setFont(juce::Font(11.0f));
@@ -224,126 +189,135 @@ void SlicingReport::plotSnr(const std::vector<SlicingResult>& results, const std
 
 void SlicingReport::spectrogram(const std::filesystem::path& media, const std::filesystem::path& png)
 {
-    std::string errorText;
-    const int code =
-        runProgram({"ffmpeg", "-nostdin", "-v", "error", "-y", "-i", media.string(), "-lavfi",
-                    "showspectrumpic=s=512x256:legend=1:scale=log:stop=16000", "-frames:v", "1", png.string()},
-                   errorText);
-    if (code != 0)
-        throw Error("slicing report: `ffmpeg -lavfi showspectrumpic` failed for '" + media.string() + "'" +
-                    (code == -1 ? std::string(" (is the ffmpeg command-line tool installed?)") : ": " + errorText));
+    const auto result =
+        ChildProcess::run({"ffmpeg", "-nostdin", "-v", "error", "-y", "-i", media.string(), "-lavfi",
+                           "showspectrumpic=s=512x256:legend=1:scale=log:stop=16000", "-frames:v", "1", png.string()});
+    if (result.exitCode != 0)
+        throw Error(
+            "slicing report: `ffmpeg -lavfi showspectrumpic` failed for '" + media.string() + "'" +
+            (result.exitCode == -1 ? std::string(" (is the ffmpeg command-line tool installed?)") : ": " + result.err));
 }
 
-void SlicingReport::write(const SlicingStudyConfig& config, const std::vector<SlicingResult>& results,
+void SlicingReport::write(const SlicingStudy& study, const std::vector<SlicingResult>& results,
                           const std::filesystem::path& outDir)
 {
+    const SlicingStudyConfig& config = study.config();
     std::filesystem::create_directories(outDir);
     for (const auto& encoder : config.encoders)
         plotSnr(results, encoder, outDir / ("snr-" + encoder + ".png"));
 
-    std::vector<std::string> spectrograms;
-    for (const auto& signal : config.signals)
+    std::vector<std::string> signals, paths;
+    for (const auto& r : results)
+    {
+        if (std::find(signals.begin(), signals.end(), r.signal) == signals.end())
+            signals.push_back(r.signal);
+        if (std::find(paths.begin(), paths.end(), r.path) == paths.end())
+            paths.push_back(r.path);
+    }
+    const bool withTorchaudio = std::find(paths.begin(), paths.end(), "torchaudio") != paths.end();
+    const std::vector<std::string> columns = withTorchaudio
+                                                 ? std::vector<std::string>{"legacy", "torchaudio", "capstan"}
+                                                 : std::vector<std::string>{"legacy", "capstan"};
+    bool anySpectrogram = false;
+    for (const auto& signal : signals)
         for (const int64_t slice : {int64_t(8000), int64_t(512)})
-            for (const std::string path : {"legacy", "capstan"})
+            for (const auto& path : columns)
                 if (const auto* r = find(results, signal, "aac", path, slice))
                 {
-                    const std::string name = "spectrogram-" + signal + "-aac-" + path + "-" + sliceName(slice) + ".png";
-                    spectrogram(r->file, outDir / name);
-                    spectrograms.push_back(name);
+                    spectrogram(r->file,
+                                outDir / ("spectrogram-" + signal + "-aac-" + path + "-" + sliceName(slice) + ".png"));
+                    anySpectrogram = true;
                 }
 
+    const auto ms = [&](int64_t samples) { return 1000.0 * double(samples) / config.sampleRate; };
+    const auto decodedDeltaMs = [&](const SlicingResult& r) { return ms(r.decodedSamples - r.lag - r.inputSamples); };
+    const auto declaredDeltaMs = [&](const SlicingResult& r, double declared)
+    { return 1000.0 * declared - ms(r.inputSamples); };
+
     std::ostringstream md;
-    md << "# AAC slice artifacts: legacy slicing vs Capstan\n\n"
+    md << "# AAC slice artifacts: legacy slicing (simulated and real torchaudio) vs Capstan\n\n"
        << "_Generated by `capstan study slicing --out " << outDir.string() << "` (Capstan " << CAPSTAN_VERSION
-       << ", FFmpeg " << av_version_info() << ", libavcodec " << LIBAVCODEC_IDENT << "). Do not edit by hand: "
-       << "rerun the command._\n\n"
-       << "## What was measured\n\n"
-       << "Two generated mono signals (" << config.seconds << " s at " << config.sampleRate
-       << " Hz): **speech** (voiced syllables with moving formants, fricative noise, pauses over a low room tone) "
-          "and **music** (decaying harmonic chords with percussive noise hits). Each was encoded at "
-       << config.bitRate / 1000 << " kb/s by `aac`, `libmp3lame` and `libopus`, written in slices of {";
+       << ", FFmpeg " << av_version_info() << ", libavcodec " << LIBAVCODEC_IDENT
+       << (withTorchaudio ? ", torchaudio " + study.torchaudioVersion() : std::string()) << "). Do not edit by hand: "
+       << "rerun the command._\n\n";
+    if (!study.skipped().empty())
+    {
+        md << "**Not in this run:**\n\n";
+        for (const auto& line : study.skipped())
+            md << "- " << line << "\n";
+        md << "\n";
+    }
+    md << "## What was measured\n\n"
+       << "Mono signals of " << config.seconds << " s at " << config.sampleRate << " Hz:\n\n";
+    for (const auto& signal : signals)
+    {
+        if (signal == "speech")
+            md << "- **speech** (generated): voiced syllables with moving formants, fricative noise, pauses over a "
+                  "low room tone;\n";
+        else if (signal == "music")
+            md << "- **music** (generated): decaying harmonic chords with percussive noise hits;\n";
+        else if (config.recordings.count(signal) != 0)
+            md << "- **" << signal << "** (a real recording, Debian package `" << config.recordings.at(signal).package
+               << "`): " << config.recordings.at(signal).description
+               << ", resampled with libswresample and repeated if the study asks for more;\n";
+    }
+    md << "\nEach was encoded "
+       << (config.bitRate > 0 ? "at " + std::to_string(config.bitRate / 1000) + " kb/s"
+                              : std::string("at each encoder's default bit rate"))
+       << " by `aac`, `libmp3lame` and `libopus`, written in slices of {";
     for (size_t i = 0; i < config.sliceSizes.size(); ++i)
         md << (i ? ", " : "") << config.sliceSizes[i];
-    md << "} samples and once all at once (`all`), along two paths:\n\n"
-       << "- **legacy**: what writers on FFmpeg 4.x did (torchaudio's StreamWriter among them): every write was cut "
-          "into encoder frames and its remainder handed over as a short frame. `aac` and `libopus` zero-filled that "
-          "short frame to `frame_size`; FFmpeg 5.1 refuses short non-last frames, so the study does the zero fill "
-          "itself and sends whole frames. `libmp3lame` handed the samples to LAME, which buffers them itself; the "
-          "study calls the system's LAME (`libmp3lame.so.0`) directly with each slice.\n"
-       << "- **capstan**: `capstan::StreamWriter`, which re-chunks with an `AVAudioFifo` so that every frame but the "
+    md << "} samples and once all at once (`all`), along " << columns.size() << " paths:\n\n"
+       << "- **legacy** (the simulation): what writers on FFmpeg 4.x did, rebuilt in C++: every write is cut into "
+          "encoder frames and its remainder handed over as a short frame, which `aac` and `libopus` zero-fill to "
+          "`frame_size`. The study does the zero fill itself and sends whole frames; for `libmp3lame` it calls the "
+          "system's LAME (`libmp3lame.so.0`) directly with each slice, as FFmpeg's wrapper did.\n";
+    if (withTorchaudio)
+        md << "- **torchaudio**: the real legacy system, torchaudio " << study.torchaudioVersion()
+           << "'s `torchaudio.io.StreamWriter` (Debian's `python3-torchaudio`, on this same FFmpeg), run with "
+           << config.python << ": `add_audio_stream(" << config.sampleRate << ", 1, \"flt\", encoder"
+           << (config.bitRate > 0 ? ", {\"b\": \"" + std::to_string(config.bitRate) + "\"}" : std::string())
+           << ")`, one `write_audio_chunk` per slice, closed by leaving `with`. Its gap columns (and the map of "
+              "gaps its content SNR skips) are the simulation's prediction; the **vs sim.** column checks them: gaps "
+              "in other places would make the two decodes disagree, at about 0 dB.\n";
+    md << "- **capstan**: `capstan::StreamWriter`, which re-chunks with an `AVAudioFifo` so that every frame but the "
           "last has exactly `frame_size` samples.\n\n"
-       << "Each output was decoded with `capstan::MediaReader` and lined up with the input by cross-correlation "
-          "(the lag absorbs encoder and decoder delay). Columns:\n\n"
+       << "Each output was decoded with `capstan::MediaReader` (libavformat and libavcodec, as the `ffmpeg` CLI "
+          "decodes) and lined up with the input by cross-correlation (the lag absorbs encoder and decoder delay). "
+          "Columns:\n\n"
        << "- **identical**: same bytes as the same path's all-at-once encode;\n"
-       << "- **gaps**: zero runs the slicing inserted into the stream the encoder received (count, total ms; "
-          "the decoded length below confirms them);\n"
+       << "- **gaps**: zero runs the slicing inserted into the stream the encoder received (count, total ms);\n"
        << "- **declared Δ / decoded Δ**: the container's declared duration and the decoded length (after the lag) "
           "minus the input's duration, in ms (a raw MP3 stream declares no duration: FFmpeg estimates it from the "
-          "bit rate);\n"
+          "bit rate); **decoded**: the decoded length in samples;\n"
        << "- **timeline SNR**: decoded vs input sample by sample: what a listener's timeline gets. After the first "
           "inserted gap the output no longer lines up with the input, so any path with gaps sits near 0 dB whatever "
           "the slice size; how much is broken shows in the gap count and the duration growth;\n"
        << "- **content SNR**: the same with the inserted gaps skipped, i.e. how well the kept samples themselves "
           "survive. Read it with care: a zero-filled frame spends the frame's whole bit budget on fewer real samples "
           "(at 64-sample writes, 64 of 1024), so at small slices the kept samples can come out *better* than in a "
-          "normal encode while the timeline is ruined. For paths without gaps both SNRs are equal.\n\n";
+          "normal encode while the timeline is ruined. For paths without gaps both SNRs are equal. Samples a "
+          "decoder cuts off at the end count as errors (this lowers some torchaudio rows, see below);\n"
+       << "- **vs sim.**: for torchaudio, its decoded audio against the simulation's at the same slice size, each "
+          "lined up by its lag: `equal`, or the SNR of one against the other over their common length; then the "
+          "difference in decoded length, if any (bold: not the same).\n\n";
 
-    // Findings, computed.
-    md << "## Findings\n\n";
-    const auto decodedGrowthMs = [&](const SlicingResult& r)
-    { return 1000.0 * (double(r.decodedSamples - r.lag) / config.sampleRate - config.seconds); };
-    for (const auto& signal : config.signals)
-        for (const std::string encoder : {"aac", "libopus"})
-        {
-            const auto* l8000 = find(results, signal, encoder, "legacy", 8000);
-            const auto* l512 = find(results, signal, encoder, "legacy", 512);
-            if (l8000 == nullptr || l512 == nullptr)
-                continue;
-            double low = 1e9, high = -1e9;
-            for (const auto& r : results)
-                if (r.signal == signal && r.encoder == encoder && r.path == "capstan")
-                {
-                    low = std::min(low, r.timelineSnr);
-                    high = std::max(high, r.timelineSnr);
-                }
-            md << "- " << signal << ", " << encoder << ", legacy: 8000-sample writes insert " << l8000->gapCount
-               << " silent gaps (" << format("%.0f", 1000.0 * l8000->gapSamples / config.sampleRate)
-               << " ms), the decoded audio is " << format("%.0f", decodedGrowthMs(*l8000))
-               << " ms longer than the input, timeline SNR " << format("%.1f", l8000->timelineSnr)
-               << " dB; 512-sample writes insert " << l512->gapCount << " gaps ("
-               << format("%.0f", 1000.0 * l512->gapSamples / config.sampleRate) << " ms), "
-               << format("%+.0f", decodedGrowthMs(*l512)) << " ms decoded, timeline SNR "
-               << format("%.1f", l512->timelineSnr) << " dB. Capstan: timeline SNR "
-               << (high - low < 0.05 ? format("%.1f", low) + " dB at every slice size"
-                                     : format("%.1f", low) + " to " + format("%.1f", high) + " dB")
-               << ".\n";
-        }
-    bool capstanIdentical = true, lameIdentical = true;
-    for (const auto& r : results)
-    {
-        if (r.path == "capstan")
-            capstanIdentical = capstanIdentical && r.identicalToReference;
-        if (r.path == "legacy" && r.encoder == "libmp3lame")
-            lameIdentical = lameIdentical && r.identicalToReference && r.gapCount == 0;
-    }
-    md << "- Capstan's output is " << (capstanIdentical ? "byte-identical" : "**not** byte-identical")
-       << " to the all-at-once encode at every slice size, for every encoder and signal.\n";
-    if (std::find(config.encoders.begin(), config.encoders.end(), "libmp3lame") != config.encoders.end())
-        md << "- LAME fed slice by slice " << (lameIdentical ? "gives the same bytes as" : "**differs from**")
-           << " LAME fed all at once: its internal buffer hides the slicing, which is why the tutorial saw no "
-              "artifacts with libmp3lame.\n";
-    md << "\n";
+    SlicingFindings::writeFindings(md, study, results, signals);
+    if (withTorchaudio)
+        SlicingFindings::writeComparison(md, study, results, signals);
 
     md << "## Root cause\n\n"
-       << "AAC codes audio in frames of `frame_size` = 1024 samples (Opus: 960 at 48 kHz; MP3: 1152). Before "
-          "FFmpeg 5, encoders with `AV_CODEC_CAP_SMALL_LAST_FRAME` accepted a short frame at any time, and the native "
-          "AAC encoder (like libopus's wrapper) padded it with zeros to a whole frame. A writer that passed each "
-          "write's remainder as a short frame therefore inserted `frame_size - (slice % frame_size)` zeros per write: "
-          "192 zeros every 8000 samples, 512 zeros after every 512 samples (the stream doubles in length), 960 after "
-          "every 64 samples. Each zero edge is also a hard step for the transform codec, and the "
-          "timeline drifts by the inserted silence. LAME keeps an internal sample buffer and only ever encodes whole "
-          "1152-sample frames, so libmp3lame was immune. FFmpeg 5.1 now rejects the short frame (\"frame_size was not "
-          "respected for a non-last frame\").\n\n"
+       << "AAC codes audio in frames of `frame_size` = 1024 samples (Opus: 960 at 48 kHz; MP3: 1152). Encoders with "
+          "`AV_CODEC_CAP_SMALL_LAST_FRAME` (the native AAC encoder, libopus's wrapper) accept a frame shorter than "
+          "that and pad it with zeros to a whole frame. A writer that passes each write's remainder as a short frame "
+          "therefore inserts `frame_size - (slice % frame_size)` zeros per write: 192 zeros every 8000 samples, 512 "
+          "zeros after every 512 samples (the stream doubles in length), 960 after every 64 samples. Each zero edge "
+          "is also a hard step for the transform codec, and the timeline drifts by the inserted silence. LAME keeps "
+          "an internal sample buffer and only ever encodes whole 1152-sample frames, so libmp3lame was immune.";
+    if (withTorchaudio)
+        md << " torchaudio " << study.torchaudioVersion()
+           << " still does this on FFmpeg 5.1: its rows above show the gaps on this machine's FFmpeg.";
+    md << "\n\n"
        << "## The fix\n\n"
        << "Capstan's StreamWriter converts each write with libswresample and pushes it into an `AVAudioFifo`; the "
           "encoder is fed exactly `frame_size` samples per frame, and only `close()` sends the short last frame and "
@@ -353,38 +327,43 @@ void SlicingReport::write(const SlicingStudyConfig& config, const std::vector<Sl
     md << "## Figures\n\n";
     for (const auto& encoder : config.encoders)
         md << "![SNR vs slice size, " << encoder << "](snr-" << encoder << ".png)\n\n";
-    if (!spectrograms.empty())
+    if (anySpectrogram)
     {
-        md << "Spectrograms of the AAC outputs (FFmpeg's `showspectrumpic`); legacy on the left, Capstan on the "
-              "right. The legacy 512-sample output is twice as long (every other 512-sample stretch is inserted "
-              "silence) and the zero edges show as vertical broadband lines.\n\n"
-           << "| signal, slice | legacy | Capstan |\n| --- | --- | --- |\n";
-        for (const auto& signal : config.signals)
+        md << "Spectrograms of the AAC outputs (FFmpeg's `showspectrumpic`). The legacy 512-sample outputs are twice "
+              "as long (every other 512-sample stretch is inserted silence) and the zero edges show as vertical "
+              "broadband lines.\n\n| signal, slice |";
+        for (const auto& path : columns)
+            md << " " << path << " |";
+        md << "\n| --- |";
+        for (size_t i = 0; i < columns.size(); ++i)
+            md << " --- |";
+        md << "\n";
+        for (const auto& signal : signals)
             for (const int64_t slice : {int64_t(8000), int64_t(512)})
             {
-                const std::string stem = "spectrogram-" + signal + "-aac-";
-                md << "| " << signal << ", " << slice << " | ![](" << stem << "legacy-" << slice << ".png) | ![]("
-                   << stem << "capstan-" << slice << ".png) |\n";
+                md << "| " << signal << ", " << slice << " |";
+                for (const auto& path : columns)
+                    md << " ![](spectrogram-" << signal << "-aac-" << path << "-" << slice << ".png) |";
+                md << "\n";
             }
         md << "\n";
     }
 
     md << "## Table\n\n"
-       << "| signal | encoder | path | slice | identical | gaps | gap ms | declared Δ ms | decoded Δ ms | lag | "
-          "timeline SNR dB | content SNR dB |\n"
-       << "| --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
-    const double input = config.seconds;
+       << "| signal | encoder | path | slice | identical | gaps | gap ms | declared Δ ms | decoded | decoded Δ ms | "
+          "lag | timeline SNR dB | content SNR dB | vs sim. |\n"
+       << "| --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n";
     for (const auto& r : results)
-    {
-        const double decodedDelta = 1000.0 * (double(r.decodedSamples - r.lag) / config.sampleRate - input);
         md << "| " << r.signal << " | " << r.encoder << " | " << r.path << " | " << sliceName(r.sliceSize) << " | "
            << (r.identicalToReference ? "yes" : "**no**") << " | " << r.gapCount << " | "
-           << format("%.1f", 1000.0 * r.gapSamples / config.sampleRate) << " | "
-           << format("%.1f", 1000.0 * (r.declaredSeconds - input)) << " | " << format("%.1f", decodedDelta) << " | "
-           << r.lag << " | " << format("%.1f", r.timelineSnr) << " | " << format("%.1f", r.contentSnr) << " |\n";
-    }
-    md << "\nRegenerate: `capstan study slicing --out Docs/slicing` (about 10 s). The regression test "
-          "`visual: slicing study findings hold` checks the findings on shorter signals.\n";
+           << format("%.1f", ms(r.gapSamples)) << " | " << format("%.1f", declaredDeltaMs(r, r.declaredSeconds))
+           << " | " << r.decodedSamples << " | " << format("%.1f", decodedDeltaMs(r)) << " | " << r.lag << " | "
+           << format("%.1f", r.timelineSnr) << " | " << format("%.1f", r.contentSnr) << " | "
+           << SlicingFindings::agreement(r) << " |\n";
+    md << "\nRegenerate: `capstan study slicing --out Docs/slicing` (about two minutes on 2 cores). The regression "
+          "tests "
+          "`visual: slicing study findings hold` (the simulation and Capstan, on shorter signals) and "
+          "`peer: test_peer_slicing` (the torchaudio path) check the findings.\n";
 
     std::ofstream out(outDir / "README.md");
     out << md.str();
