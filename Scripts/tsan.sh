@@ -19,5 +19,5 @@ export TSAN_OPTIONS="suppressions=$root/Scripts/tsan.supp halt_on_error=1 second
 "$build/Tests/realtime/capstan_realtime_tests" "$@"
 echo "ThreadSanitizer: no data race reported in capstan_realtime_tests"
 # The capture thread, the recorder, the preview and the overlay mailbox in one process (the CLI cases run a child).
-"$build/Tests/capture/capstan_capture_tests" "VideoCapture through the C++ API*" "FramePacer*" "AudioClockEstimator*"
+"$build/Tests/capture/capstan_capture_tests" "VideoCapture through the C++ API*,FramePacer*,AudioClockEstimator*"
 echo "ThreadSanitizer: no data race reported in the video capture"

@@ -142,9 +142,15 @@ TEST_CASE("a stalled encoder: drops counted exactly, silence at the right place,
     REQUIRE(stats.drops.size() == 1);
     CHECK(stats.drops[0] == DropInterval{poolFrames, expectedDrop});
     CHECK(stats.silenceFrames == expectedDrop);
-    // Bounded, loosely: a push is a copy and a queue operation, never a wait on the stalled encoder.
-    CHECK(overload.maxPushSeconds < 0.005);
-    CHECK(after.maxPushSeconds < 0.005);
+    // Bounded, loosely: a push is a copy and a queue operation, never a wait on the stalled encoder (the stall lasts
+    // seconds). ThreadSanitizer makes every memory access many times slower, so its bound is looser.
+#if defined(__SANITIZE_THREAD__)
+    constexpr double pushBound = 0.2;
+#else
+    constexpr double pushBound = 0.005;
+#endif
+    CHECK(overload.maxPushSeconds < pushBound);
+    CHECK(after.maxPushSeconds < pushBound);
 
     const int64_t total = rate + rate / 2;
     auto expected = signal.interleaved(0, total);

@@ -365,9 +365,8 @@ bool EncoderThread::processVideo(bool finishing)
     if (ctx.videoQueue == nullptr)
         return false;
     bool didWork = false;
-    while (VideoFrameSlot** front = ctx.videoQueue->peek())
+    while (VideoFrameSlot* frame = queueFront(*ctx.videoQueue))
     {
-        VideoFrameSlot* frame = *front;
         CAPSTAN_TSAN_ACQUIRE(frame);
         // Keep audio ahead of video so the muxer interleaves without piling up packets; a frame goes once audio
         // exists after its start (one at the very end of the recording is left out at stop).
