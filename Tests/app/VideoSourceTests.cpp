@@ -74,7 +74,7 @@ TEST_CASE("video source menu: the visualizer first, the screens and cameras that
     CHECK_FALSE(menu.otherField().isVisible());
 }
 
-TEST_CASE("the video source choice survives a restart; --video-source applies to one launch and is checked")
+TEST_CASE("the video source choice survives a restart, and --video-source applies to one launch and is checked")
 {
     TestDir dir;
     const auto settingsDir = folderOf(dir, "settings");
