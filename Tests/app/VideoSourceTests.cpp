@@ -43,6 +43,26 @@ bool waitFor(Condition condition, const std::function<void()>& tick = {})
     }
     return true;
 }
+
+/** The app over the dummy device with a video format and `source`, takes into DIR/takes, and its window. */
+struct VideoApp
+{
+    VideoApp(const TestDir& dir, RecordingFormat format, const std::string& source) : core(folderOf(dir, "settings"))
+    {
+        TakeSettings settings;
+        settings.format = format;
+        settings.folder = dir.file("takes").string();
+        settings.pattern = "video_%take%";
+        settings.videoSource = source;
+        core.setTakeSettings(settings);
+        REQUIRE(core.openAudio("dummy").isEmpty());
+        window = std::make_unique<app::MainComponent>(core, juce::StringArray());
+        window->setBounds(0, 0, 980, 780);
+    }
+
+    app::AppCore core;
+    std::unique_ptr<app::MainComponent> window;
+};
 } // namespace
 
 TEST_CASE("video source menu: the visualizer first, the screens and cameras that exist, the test pattern, other")
@@ -123,16 +143,9 @@ TEST_CASE("a take with the test pattern: the preview shows it, the health panel 
 {
     REQUIRE(haveFfmpegTools());
     TestDir dir;
-    app::AppCore core(folderOf(dir, "settings"));
-    TakeSettings settings;
-    settings.format = RecordingFormat::mkvVideo;
-    settings.folder = dir.file("takes").string();
-    settings.pattern = "video_%take%";
-    settings.videoSource = "lavfi:testsrc2=size=320x180:rate=20";
-    core.setTakeSettings(settings);
-    REQUIRE(core.openAudio("dummy").isEmpty());
-    app::MainComponent window(core, {});
-    window.setBounds(0, 0, 980, 780);
+    VideoApp app(dir, RecordingFormat::mkvVideo, "lavfi:testsrc2=size=320x180:rate=20");
+    auto& core = app.core;
+    auto& window = *app.window;
     window.refreshNow();
     REQUIRE(window.videoPreview().isVisible()); // a video format is chosen
     CHECK(window.videoSourceMenu().comboBox().getText() == "Other FFmpeg input\xe2\x80\xa6");
@@ -185,15 +198,9 @@ TEST_CASE("a take with the test pattern: the preview shows it, the health panel 
 TEST_CASE("a video source that cannot be opened: the banner and the preview say why, and nothing is recorded")
 {
     TestDir dir;
-    app::AppCore core(folderOf(dir, "settings"));
-    TakeSettings settings;
-    settings.format = RecordingFormat::mp4Video;
-    settings.folder = dir.file("takes").string();
-    settings.videoSource = "camera:/dev/video97";
-    core.setTakeSettings(settings);
-    REQUIRE(core.openAudio("dummy").isEmpty());
-    app::MainComponent window(core, {});
-    window.setBounds(0, 0, 980, 780);
+    VideoApp app(dir, RecordingFormat::mp4Video, "camera:/dev/video97");
+    auto& core = app.core;
+    auto& window = *app.window;
     window.startRecording(1.0);
     REQUIRE(waitFor([&] { return core.engine.status().state == TakeRecorder::State::failed; }));
     window.refreshNow();
@@ -206,4 +213,30 @@ TEST_CASE("a video source that cannot be opened: the banner and the preview say 
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     CHECK(core.engine.status().takesCompleted == 0);
     CHECK((!fs::exists(dir.file("takes")) || fs::is_empty(dir.file("takes"))));
+}
+
+TEST_CASE("a video source that ends mid-take: the health panel's video line says so, and its last picture is held")
+{
+    REQUIRE(haveFfmpegTools());
+    TestDir dir;
+    // Played as live from when the recorder is armed (the device opening): it ends about 1.2 s into the take.
+    VideoApp app(dir, RecordingFormat::mkvVideo, "lavfi:testsrc2=size=160x90:rate=10:duration=1.5");
+    auto& core = app.core;
+    auto& window = *app.window;
+    window.startRecording(2.5);
+    REQUIRE(waitFor([&] { return core.engine.status().takesCompleted == 1; }));
+    REQUIRE(waitFor([&] { return core.engine.status().state != TakeRecorder::State::stopping; }));
+    window.refreshNow();
+    const auto status = core.engine.status();
+    INFO(status.lastError);
+    const auto text = window.healthPanel().videoText();
+    INFO(text.toStdString());
+    CHECK(status.videoSource.problem.find("the video source ended (end of input)") != std::string::npos);
+    CHECK(text.contains("  |  the video source ended (end of input) at "));
+    CHECK(text.endsWith("its last picture is held"));
+    CHECK(status.videoSource.framesCaptured > 0);
+    CHECK(status.videoSource.framesCaptured < 20);
+    REQUIRE(status.lastFiles.size() == 1);
+    const auto probe = probeStream(status.lastFiles.front(), "v:0", true);
+    CHECK(probe.integer("nb_read_frames") == Approx(25).margin(1)); // 2.5 s at 10 fps, the last picture held
 }

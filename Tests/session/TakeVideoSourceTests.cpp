@@ -172,3 +172,29 @@ TEST_CASE("TakeRecorder: a video source that cannot be opened is a clear arm err
     recorder.release();
     CHECK(fs::is_empty(dir.path()));
 }
+
+TEST_CASE("TakeRecorder: a video source that ended before the take: the take says so and holds its last picture",
+          "[session]")
+{
+    REQUIRE(haveFfmpegTools());
+    TestDir dir;
+    TakeRecorder recorder;
+    recorder.setSettings(videoSettings(dir, "lavfi:testsrc2=size=160x90:rate=10:duration=0.3"));
+    recorder.prepare(48000, 2, 480);
+    RealtimeDriver driver(recorder);
+    for (int i = 0; i < 80; ++i) // 0.8 s: the armed recorder's source ends meanwhile
+        driver.block(false);
+    for (int i = 0; i < 100; ++i) // a 1 s take
+        driver.block(true);
+    const auto status =
+        driver.until(false, [](const auto& s) { return s.takesCompleted == 1 && s.state != State::stopping; });
+    recorder.release();
+    INFO(status.lastError);
+    INFO(status.videoSource.describe());
+    REQUIRE(status.lastFiles.size() == 1);
+    CHECK(status.videoSource.problem.find("the video source ended (end of input)") != std::string::npos);
+    CHECK(status.videoSource.framesRefused == 0);
+    const auto video = probeStream(status.lastFiles.front(), "v:0", true);
+    INFO(video.describe());
+    CHECK(video.integer("nb_read_frames") == Approx(10).margin(1)); // 1 s at 10 fps: the last picture, held
+}
