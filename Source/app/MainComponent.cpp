@@ -16,6 +16,14 @@ namespace
 {
 const int bitrates[] = {96, 128, 160, 192, 256, 320};
 
+/** The session layer's menu label, except that the app's video formats carry the picture the Video menu chooses (the
+    spectrum or a video source), not always the spectrum. */
+juce::String menuLabel(RecordingFormat format)
+{
+    auto label = juce::String(recordingFormatLabel(format));
+    return hasVideo(format) ? label.replace("H.264 spectrum", "H.264") : label;
+}
+
 juce::String stateText(TakeRecorder::State state)
 {
     switch (state)
@@ -84,8 +92,8 @@ MainComponent::MainComponent(AppCore& coreIn, juce::StringArray extraScanFolders
     int id = 1;
     for (auto format : allRecordingFormats())
     {
-        formatBox.addItem(recordingFormatLabel(format), id);
-        extraBox.addItem(recordingFormatLabel(format), id + 1);
+        formatBox.addItem(menuLabel(format), id);
+        extraBox.addItem(menuLabel(format), id + 1);
         ++id;
     }
     extraBox.addItem("Nothing else", 1);
