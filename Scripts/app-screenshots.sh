@@ -8,6 +8,7 @@
 #      compared with both decoded files;
 #   3b. a take in MP4 with the spectrum video;
 #   3c. a take in MKV from the test pattern video source, previewed live (app-video-source.png);
+#   3d. a take in MKV from the screen (x11grab of the Xvfb display);
 #   4. a take into a folder that cannot exist: the app must exit 1 and say why;
 #   5. no display: one line and exit 1 (not a crash); --version prints the version and creates no file;
 #   6. a hot chain: the built-in gain at +24 dB, clipping on the meters and in the waveform, levels checked;
@@ -192,6 +193,17 @@ colours=$(ffmpeg -v error -i "$outdir/app-video-source-snapshot.png" -vf "crop=2
     -f rawvideo -pix_fmt rgb24 - | od -An -v -tx1 -w3 | sort -u | wc -l)
 echo "video preview: $colours colours (64x32 thumbnail)"
 [[ "$colours" -gt 16 ]] || { echo "app-screenshots: the video preview looks blank" >&2; exit 1; }
+
+# 3d. The screen as the video source: x11grab of this Xvfb display (the app's own window on it), 2 s at 30 fps.
+"$app" --audio-backend dummy --settings-dir "$outdir/settings-screen" --record "$outdir/takes/screen.mkv" \
+    --video-source "screen:$display" --duration 2 --quit-when-done >"$outdir/screen.log" 2>&1 ||
+    { echo "app-screenshots: the screen source run failed" >&2; cat "$outdir/screen.log" >&2; exit 1; }
+check_take "$outdir/takes/screen.mkv" 2
+frames=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=codec_name,width,height,nb_read_frames \
+    -of csv=p=0 "$outdir/takes/screen.mkv")
+echo "screen.mkv video: $frames"
+[[ "$frames" =~ ^h264,1280,1000,(59|60|61)$ ]] ||
+    { echo "app-screenshots: screen.mkv should hold 60 +-1 frames of the 1280x1000 screen, has '$frames'" >&2; exit 1; }
 
 # 4. A take that cannot be written: the app must say so (banner, stderr) and exit 1, never "succeed" silently.
 status=0
