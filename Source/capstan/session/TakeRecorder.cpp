@@ -54,6 +54,7 @@ struct TakeRecorder::Impl
     {
         TakeSettings settings;
         uint64_t generation = 0;
+        uint64_t id = 0; ///< unique for the TakeRecorder's life (an address may be reused by the next slot)
         int64_t preRollFrames = 0;
         std::unique_ptr<Recorder> recorder;
         std::unique_ptr<TakeVideo> video; ///< destroyed before the recorder it feeds
@@ -134,8 +135,9 @@ struct TakeRecorder::Impl
     int closing = 0;
     Status published;
     bool previewWanted = false;
-    Slot* previewSlot = nullptr; ///< whose picture the preview showed last (compared only, never dereferenced)
+    uint64_t previewSlot = 0; ///< the id of the slot whose picture the preview showed last
     int64_t previewSequence = 0;
+    std::atomic<uint64_t> slotsMade{0};
     RecorderStats::Snapshot lastStats;
     double lastElapsed = 0;
 
@@ -244,6 +246,7 @@ struct TakeRecorder::Impl
         auto slot = std::make_unique<Slot>();
         slot->settings = take;
         slot->generation = takeGeneration;
+        slot->id = ++slotsMade;
         slot->preRollFrames = std::llround(take.preRollSeconds * sampleRate);
 
         RecorderConfig config;
@@ -699,9 +702,9 @@ struct TakeRecorder::Impl
         // Under the mutex: the closer deletes slots under it too, so the chosen one lives while it is read.
         std::lock_guard lock(mutex);
         Slot* slot = previewSource();
-        if (slot != previewSlot)
+        if ((slot != nullptr ? slot->id : 0) != previewSlot)
         {
-            previewSlot = slot;
+            previewSlot = slot != nullptr ? slot->id : 0;
             previewSequence = 0; // another source's pictures are numbered from 1 again
         }
         source = slot != nullptr ? slot->video->describe() : std::string();
