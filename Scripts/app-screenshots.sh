@@ -7,6 +7,8 @@
 #      pre-chain file too, in 32-bit float; the meters' figures (peak, samples at full scale) printed by the app are
 #      compared with both decoded files;
 #   3b. a take in MP4 with the spectrum video;
+#   3c. a take in MKV from the test pattern video source, previewed live (app-video-source.png);
+#   3d. a take in MKV from the screen (x11grab of the Xvfb display);
 #   4. a take into a folder that cannot exist: the app must exit 1 and say why;
 #   5. no display: one line and exit 1 (not a crash); --version prints the version and creates no file;
 #   6. a hot chain: the built-in gain at +24 dB, clipping on the meters and in the waveform, levels checked;
@@ -175,6 +177,34 @@ streams=$(ffprobe -v error -show_entries stream=codec_name -of csv=p=0 "$outdir/
 echo "video.mp4 streams: $streams"
 [[ "$streams" == "aac h264 " ]] || { echo "app-screenshots: video.mp4 has streams '$streams', expected aac + h264" >&2; exit 1; }
 
+# 3c. A real video source: the test pattern (lavfi testsrc2) recorded beside the audio in MKV, previewed live in the
+# window (bottom left) with the health panel's video line. The preview is cut out of the app's own snapshot (the
+# content component: the preview sits at 10,620 in a 980x780 window) and must not be blank.
+run_and_grab video-source 2.5 --audio-backend dummy --settings-dir "$outdir/settings-video-source" \
+    --record "$outdir/takes/pattern.mkv" --video-source "lavfi:testsrc2=size=640x360:rate=30" --duration 4 \
+    --quit-when-done --screenshot "$outdir/app-video-source-snapshot.png" --screenshot-delay 2.5
+check_take "$outdir/takes/pattern.mkv" 4
+frames=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=codec_name,width,height,nb_read_frames \
+    -of csv=p=0 "$outdir/takes/pattern.mkv")
+echo "pattern.mkv video: $frames"
+[[ "$frames" =~ ^h264,640,360,(119|120|121)$ ]] ||
+    { echo "app-screenshots: pattern.mkv should hold 120 +-1 frames of 640x360 H.264, has '$frames'" >&2; exit 1; }
+colours=$(ffmpeg -v error -i "$outdir/app-video-source-snapshot.png" -vf "crop=264:110:12:624,scale=64:32" \
+    -f rawvideo -pix_fmt rgb24 - | od -An -v -tx1 -w3 | sort -u | wc -l)
+echo "video preview: $colours colours (64x32 thumbnail)"
+[[ "$colours" -gt 16 ]] || { echo "app-screenshots: the video preview looks blank" >&2; exit 1; }
+
+# 3d. The screen as the video source: x11grab of this Xvfb display (the app's own window on it), 2 s at 30 fps.
+"$app" --audio-backend dummy --settings-dir "$outdir/settings-screen" --record "$outdir/takes/screen.mkv" \
+    --video-source "screen:$display" --duration 2 --quit-when-done >"$outdir/screen.log" 2>&1 ||
+    { echo "app-screenshots: the screen source run failed" >&2; cat "$outdir/screen.log" >&2; exit 1; }
+check_take "$outdir/takes/screen.mkv" 2
+frames=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=codec_name,width,height,nb_read_frames \
+    -of csv=p=0 "$outdir/takes/screen.mkv")
+echo "screen.mkv video: $frames"
+[[ "$frames" =~ ^h264,1280,1000,(59|60|61)$ ]] ||
+    { echo "app-screenshots: screen.mkv should hold 60 +-1 frames of the 1280x1000 screen, has '$frames'" >&2; exit 1; }
+
 # 4. A take that cannot be written: the app must say so (banner, stderr) and exit 1, never "succeed" silently.
 status=0
 "$app" --audio-backend dummy --settings-dir "$outdir/settings-failed" --record /proc/capstan-no-such-dir/take.wav \
@@ -262,7 +292,7 @@ wait "$app_pid" 2>/dev/null || true
 echo "About: HOME still empty, settings folder unchanged"
 
 if [[ -n "$docs" ]]; then
-    names="idle recording plugin hot-chain silence devices takes about"
+    names="idle recording plugin hot-chain silence devices takes about video-source"
     for name in $names; do cp "$outdir/app-$name.png" "$docs/app-$name.png"; done
     echo "copied to $docs: $names"
 fi

@@ -1,5 +1,6 @@
 #include "AppOptions.h"
 
+#include <capstan/capture/VideoSourceSpec.h>
 #include <capstan/media/Error.h>
 #include <capstan/session/TakeSettings.h>
 
@@ -64,6 +65,8 @@ AppOptions AppOptions::parse(const std::vector<std::string>& args)
         else if (arg == "--format")
             for (const auto& id : splitList(value()))
                 options.formats.push_back(id);
+        else if (arg == "--video-source")
+            options.videoSource = value();
         else if (arg == "--settings-dir")
             options.settingsDir = value();
         else if (arg == "--screenshot")
@@ -107,6 +110,8 @@ std::string AppOptions::usage()
            "  --device NAME          input device of that backend\n"
            "  --format IDS           wav16, wav24, wav32f, flac, mp3, aac, opus, mp4Video, mkvVideo; a list\n"
            "                         (flac,mp3) writes several files at once, the first is the main one\n"
+           "  --video-source SPEC    the picture of the video formats, for this launch: spectrum (the visualizer),\n"
+           "                         screen[:DISPLAY], camera[:DEVICE], lavfi:GRAPH, file:PATH, FORMAT:INPUT, URL\n"
            "  --settings-dir DIR     where settings and the plugin list live (default ~/.config/Capstan)\n"
            "  --screenshot FILE      save the main window as PNG (mid-take when recording, else after 1 s)\n"
            "  --screenshot-delay S   when to take it\n"
@@ -132,6 +137,12 @@ void applyRecordOptions(const AppOptions& options, TakeSettings& settings)
         settings.extraFormats.clear();
         for (size_t i = 1; i < options.formats.size(); ++i)
             settings.extraFormats.push_back(parseRecordingFormat(options.formats[i]));
+    }
+    if (options.videoSource.has_value())
+    {
+        settings.videoSource = *options.videoSource == "spectrum" ? std::string() : *options.videoSource;
+        if (!settings.videoSource.empty())
+            VideoSourceSpec::parse(settings.videoSource); // a clear error now rather than at the first take
     }
     if (!options.recordPath.has_value())
         return;

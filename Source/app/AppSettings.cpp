@@ -48,6 +48,8 @@ TakeSettings AppSettings::takeSettings() const
     settings.preRollSeconds = props.getDoubleValue("preRollSeconds", settings.preRollSeconds);
     settings.videoWidth = props.getIntValue("videoWidth", settings.videoWidth);
     settings.videoHeight = props.getIntValue("videoHeight", settings.videoHeight);
+    settings.videoSource = props.getValue("videoSource", juce::String(settings.videoSource)).toStdString();
+    settings.videoSourceScaled = props.getBoolValue("videoSourceScaled", settings.videoSourceScaled);
     return settings;
 }
 
@@ -64,6 +66,8 @@ void AppSettings::setTakeSettings(const TakeSettings& settings)
     props.setValue("preRollSeconds", settings.preRollSeconds);
     props.setValue("videoWidth", settings.videoWidth);
     props.setValue("videoHeight", settings.videoHeight);
+    props.setValue("videoSource", juce::String(settings.videoSource));
+    props.setValue("videoSourceScaled", settings.videoSourceScaled);
     props.saveIfNeeded();
 }
 

@@ -14,6 +14,9 @@ void AudioEngine::setSettings(const TakeSettings& settings)
     post.setSettings(settings);
     auto preSettings = settings;
     preSettings.pattern += "_prechain";
+    // The video source is read once, for the take's own file (a camera streams to one reader); the pre-chain file of
+    // a video format keeps the spectrum of its input.
+    preSettings.videoSource.clear();
     pre.setSettings(preSettings);
 }
 

@@ -46,6 +46,12 @@ public:
 
     TakeRecorder::Status status() const { return post.status(); }
     TakeRecorder::Status preChainStatus() const { return pre.status(); }
+    /** Control thread: the take's video source preview (see TakeRecorder::takeVideoPreview). */
+    void setVideoPreviewWanted(bool wanted) { post.setVideoPreviewWanted(wanted); }
+    bool takeVideoPreview(std::vector<uint8_t>& bgra, int& width, int& height, std::string& source)
+    {
+        return post.takeVideoPreview(bgra, width, height, source);
+    }
 
     /** What goes into the take's file (after the chain), and the input before the chain (the pre-chain file's). */
     MeterTap& fileMeter() noexcept { return postMeter; }

@@ -91,6 +91,20 @@ juce::String HealthPanel::repairsText() const
     return text;
 }
 
+juce::String HealthPanel::videoText() const
+{
+    const auto& video = shown.videoSource;
+    if (!video.active)
+        return {};
+    auto text = "VIDEO " + juce::String(video.source) + ": " + juce::String(video.framesCaptured) + " captured, " +
+                juce::String(video.framesDuplicated) + " duplicated, " + juce::String(video.framesSkipped) +
+                " skipped, " + juce::String(video.framesRefused) + " refused, drift " +
+                (video.driftPpm >= 0 ? "+" : "") + juce::String(juce::roundToInt(video.driftPpm)) + " ppm";
+    if (!video.problem.empty())
+        text << "  |  " << juce::String(video.problem);
+    return text;
+}
+
 void HealthPanel::update(const TakeRecorder::Status& status, const Extra& extra)
 {
     // A new take starts a new drop list.
@@ -151,6 +165,9 @@ void HealthPanel::update(const TakeRecorder::Status& status, const Extra& extra)
         {"DISK LEFT", disk, diskColour},
         {"DEVICE DROPOUTS", device, extra.deviceXruns > 0 || extra.chainPassThroughs > 0 ? warnColour : okColour},
     };
+    // Refused frames are lost pictures; a source that ended or failed holds its last picture to the end.
+    videoLine = videoText();
+    videoColour = status.videoSource.framesRefused > 0 || !status.videoSource.problem.empty() ? warnColour : okColour;
     repaint();
 }
 
@@ -159,6 +176,15 @@ void HealthPanel::paint(juce::Graphics& g)
     if (cells.empty())
         return;
     auto area = getLocalBounds();
+    if (videoLine.isNotEmpty())
+    {
+        auto line = area.removeFromBottom(24).reduced(3, 2);
+        g.setColour(juce::Colour(0xff1d2127));
+        g.fillRoundedRectangle(line.toFloat(), 4.0f);
+        g.setColour(videoColour);
+        g.setFont(juce::Font(12.5f));
+        g.drawFittedText(videoLine, line.reduced(8, 0), juce::Justification::centredLeft, 1, 0.6f);
+    }
     const int width = area.getWidth() / int(cells.size());
     for (size_t i = 0; i < cells.size(); ++i)
     {

@@ -35,6 +35,12 @@ public:
     juce::String dropsText() const;
     /** NaN/Inf samples written as silence and absurd magnitudes clipped in the take, or "none". */
     juce::String repairsText() const;
+    /** The video source of the take (or of the last one), empty when none was recorded: "VIDEO lavfi testsrc2
+        640x360 @ 30 fps: 150 captured, 0 duplicated, 0 skipped, 0 refused, drift +0 ppm", then its problem when it
+        ended or failed. Shown as a line under the cells. */
+    juce::String videoText() const;
+    /** The cells' row, plus the video line when there is one. */
+    int preferredHeight() const { return videoLine.isEmpty() ? 64 : 88; }
 
 private:
     struct Cell
@@ -43,6 +49,8 @@ private:
         juce::Colour colour;
     };
     std::vector<Cell> cells;
+    juce::String videoLine;
+    juce::Colour videoColour;
     int64_t lastDropCount = 0;
     juce::StringArray dropTimes;
     int lastTakes = -1;

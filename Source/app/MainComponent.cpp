@@ -16,6 +16,14 @@ namespace
 {
 const int bitrates[] = {96, 128, 160, 192, 256, 320};
 
+/** The session layer's menu label, except that the app's video formats carry the picture the Video menu chooses (the
+    spectrum or a video source), not always the spectrum. */
+juce::String menuLabel(RecordingFormat format)
+{
+    auto label = juce::String(recordingFormatLabel(format));
+    return hasVideo(format) ? label.replace("H.264 spectrum", "H.264") : label;
+}
+
 juce::String stateText(TakeRecorder::State state)
 {
     switch (state)
@@ -40,17 +48,20 @@ juce::String stateText(TakeRecorder::State state)
 MainComponent::MainComponent(AppCore& coreIn, juce::StringArray extraScanFolders)
     : core(coreIn), fileMeter(coreIn.engine.fileMeter(), "Into the file (after the chain)"),
       inputMeter(coreIn.engine.preChainMeter(), "Pre-chain file (the input, before the chain)"),
-      chain(coreIn, std::move(extraScanFolders)), waveform(coreIn.engine.waveform()), takeList(coreIn.settings)
+      chain(coreIn, std::move(extraScanFolders)), waveform(coreIn.engine.waveform()), takeList(coreIn.settings),
+      preview(coreIn.engine)
 {
     setOpaque(true);
     recordButton.setColour(juce::TextButton::buttonColourId, juce::Colour(0xffc0392b));
     for (auto* c : std::initializer_list<juce::Component*>{
-             &recordButton,  &pauseButton, &stopButton,  &audioButton,  &stateLabel,   &deviceLabel,   &banner,
-             &fileMeter,     &health,      &formatLabel, &formatBox,    &extraLabel,   &extraBox,      &bitrateLabel,
-             &bitrateBox,    &folderLabel, &folderValue, &folderButton, &patternLabel, &patternEditor, &preChainToggle,
-             &monitorToggle, &chain,       &waveform,    &takeList,     &namePreview,  &aboutButton})
+             &recordButton, &pauseButton,   &stopButton,     &audioButton,   &stateLabel,  &deviceLabel,
+             &banner,       &fileMeter,     &health,         &formatLabel,   &formatBox,   &extraLabel,
+             &extraBox,     &bitrateLabel,  &bitrateBox,     &folderLabel,   &folderValue, &folderButton,
+             &patternLabel, &patternEditor, &preChainToggle, &monitorToggle, &chain,       &waveform,
+             &takeList,     &namePreview,   &aboutButton,    &videoLabel,    &videoSource})
         addAndMakeVisible(c);
     addChildComponent(inputMeter);
+    addChildComponent(preview); // shown while a video format is chosen
     // Space and P belong to the window, not to whichever button was clicked last.
     for (auto* button : {&recordButton, &pauseButton, &stopButton, &audioButton, &folderButton, &aboutButton})
         button->setWantsKeyboardFocus(false);
@@ -81,8 +92,8 @@ MainComponent::MainComponent(AppCore& coreIn, juce::StringArray extraScanFolders
     int id = 1;
     for (auto format : allRecordingFormats())
     {
-        formatBox.addItem(recordingFormatLabel(format), id);
-        extraBox.addItem(recordingFormatLabel(format), id + 1);
+        formatBox.addItem(menuLabel(format), id);
+        extraBox.addItem(menuLabel(format), id + 1);
         ++id;
     }
     extraBox.addItem("Nothing else", 1);
@@ -101,6 +112,14 @@ MainComponent::MainComponent(AppCore& coreIn, juce::StringArray extraScanFolders
     pauseButton.onClick = [this] { togglePause(); };
     aboutButton.onClick = [this] { showAbout(); };
     monitorToggle.onClick = [this] { setMonitoring(monitorToggle.getToggleState()); };
+    videoSource.onChange = [this](const std::string& spec)
+    {
+        auto settings = core.takeSettings();
+        settings.videoSource = spec;
+        core.setTakeSettings(settings);
+        showSettingsInControls();
+        timerCallback();
+    };
     takeList.takeFolder = [this] { return takeFolder(); };
     if (core.chainRestoreProblems.isNotEmpty())
         setProblem("Some saved plugins could not be loaded: " + core.chainRestoreProblems);
@@ -139,6 +158,14 @@ void MainComponent::showSettingsInControls()
     bitrateBox.setTooltip(lossy ? "" : "Lossless formats have no bit rate to choose");
     folderValue.setText(takeFolder().getFullPathName(), juce::dontSendNotification);
     patternEditor.setText(settings.pattern, false);
+    videoSource.setSpec(settings.videoSource);
+    // The picture only matters to the video formats.
+    bool video = hasVideo(settings.format);
+    for (auto extra : settings.extraFormats)
+        video = video || hasVideo(extra);
+    videoSource.setEnabled(video);
+    videoSource.comboBox().setTooltip(video ? "The picture of the MP4/MKV video formats"
+                                            : "Choose an MP4 or MKV video format to record a picture");
     updateNamePreview();
 }
 
@@ -407,7 +434,20 @@ void MainComponent::timerCallback()
         extra.bytesPerSecond = HealthPanel::estimateBytesPerSecond(core.takeSettings(), device->getCurrentSampleRate(),
                                                                    core.engine.numInputChannels()) *
                                (core.engine.isPreChainRecording() ? 2 : 1);
+    const int healthHeight = health.preferredHeight();
     health.update(status, extra);
+
+    // The video source's live preview, while a video format is chosen; the arm error says why a source is not open.
+    const auto settings = core.takeSettings();
+    bool video = hasVideo(settings.format);
+    for (auto other : settings.extraFormats)
+        video = video || hasVideo(other);
+    preview.setSource(settings.videoSource, juce::String(status.lastError));
+    if (preview.isVisible() != video || health.preferredHeight() != healthHeight)
+    {
+        preview.setVisible(video);
+        resized();
+    }
 }
 
 void MainComponent::paint(juce::Graphics& g)
@@ -444,12 +484,18 @@ void MainComponent::resized()
     }
     fileMeter.setBounds(meters);
     area.removeFromTop(6);
-    health.setBounds(area.removeFromTop(64));
+    health.setBounds(area.removeFromTop(health.preferredHeight()));
     area.removeFromTop(6);
     waveform.setBounds(area.removeFromTop(72));
     area.removeFromTop(8);
 
-    takeList.setBounds(area.removeFromBottom(150));
+    auto bottom = area.removeFromBottom(150);
+    if (preview.isVisible())
+    {
+        preview.setBounds(bottom.removeFromLeft(268)); // 16:9 at the list's height, with its caption
+        bottom.removeFromLeft(8);
+    }
+    takeList.setBounds(bottom);
     area.removeFromBottom(8);
 
     takeArea = area.removeFromLeft(400);
@@ -465,6 +511,9 @@ void MainComponent::resized()
     };
     row(formatLabel, formatBox);
     row(extraLabel, extraBox);
+    auto videoRow = take.removeFromTop(videoSource.preferredHeight());
+    videoLabel.setBounds(videoRow.removeFromLeft(80).withHeight(30));
+    videoSource.setBounds(videoRow);
     row(bitrateLabel, bitrateBox);
     row(folderLabel, folderValue, &folderButton);
     row(patternLabel, patternEditor);

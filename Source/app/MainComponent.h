@@ -5,6 +5,8 @@
 #include "HealthPanel.h"
 #include "LevelMeter.h"
 #include "TakeListPanel.h"
+#include "VideoPreview.h"
+#include "VideoSourceMenu.h"
 #include "WaveformView.h"
 
 #include <juce_gui_basics/juce_gui_basics.h>
@@ -47,6 +49,9 @@ public:
     juce::String namePreviewText() const { return namePreview.getText(); }
     TakeListPanel& takeListPanel() { return takeList; }
     WaveformView& waveformView() { return waveform; }
+    VideoSourceMenu& videoSourceMenu() { return videoSource; }
+    VideoPreview& videoPreview() { return preview; }
+    HealthPanel& healthPanel() { return health; }
 
     void paint(juce::Graphics& g) override;
     void resized() override;
@@ -66,7 +71,8 @@ private:
     juce::TextButton recordButton{"Record"}, pauseButton{"Pause"}, stopButton{"Stop"}, audioButton{"Audio settings..."},
         folderButton{"Choose..."}, aboutButton{"About"};
     juce::Label stateLabel, deviceLabel, banner, formatLabel{{}, "Format"}, extraLabel{{}, "Also write"},
-        bitrateLabel{{}, "Bit rate"}, folderLabel{{}, "Folder"}, folderValue, patternLabel{{}, "Name"}, namePreview;
+        bitrateLabel{{}, "Bit rate"}, folderLabel{{}, "Folder"}, folderValue, patternLabel{{}, "Name"}, namePreview,
+        videoLabel{{}, "Video"};
     juce::ComboBox formatBox, extraBox, bitrateBox;
     juce::TextEditor patternEditor;
     juce::ToggleButton preChainToggle{"Also record the pre-chain signal (second file)"};
@@ -76,6 +82,8 @@ private:
     ChainPanel chain;
     WaveformView waveform;
     TakeListPanel takeList;
+    VideoSourceMenu videoSource;
+    VideoPreview preview;
     juce::String problem, warning, monitorProblem;
     int lastTakesCompleted = 0, lastPreTakesCompleted = 0, previewTicks = 0;
     bool takeFailed = false;

@@ -203,7 +203,8 @@ TEST_CASE("the project's capture plugin (VST3 from the build tree) runs in the c
 }
 #endif
 
-TEST_CASE("the device callback neither allocates nor locks, with plugins in the chain, while a take starts and runs")
+TEST_CASE("the device callback neither allocates nor locks, with plugins in the chain, while a take starts and runs "
+          "(also with a video source)")
 {
     if (!RealtimeTrap::isAvailable())
     {
@@ -220,6 +221,14 @@ TEST_CASE("the device callback neither allocates nor locks, with plugins in the 
     settings.format = RecordingFormat::flac;
     settings.folder = dir.path().string();
     settings.pattern = "trapped";
+    auto pause = std::chrono::milliseconds(2);
+    SECTION("audio only") {}
+    SECTION("a video format with a video source: the test pattern, read on its own capture thread")
+    {
+        settings.format = RecordingFormat::mkvVideo;
+        settings.videoSource = "lavfi:testsrc2=size=320x180:rate=25";
+        pause = std::chrono::milliseconds(10); // about real time: the source is played as live
+    }
     engine.setSettings(settings);
     engine.setPreChainRecording(true);
     engine.prepare(rate, 512, channels);
@@ -245,7 +254,7 @@ TEST_CASE("the device callback neither allocates nor locks, with plugins in the 
             counts.locks += c.locks;
         }
         position += blockFrames;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        std::this_thread::sleep_for(pause);
     }
     CHECK(counts.allocations == 0);
     CHECK(counts.frees == 0);
@@ -261,4 +270,12 @@ TEST_CASE("the device callback neither allocates nor locks, with plugins in the 
     REQUIRE(status.takesCompleted == 1);
     REQUIRE(status.lastFiles.size() == 1);
     CHECK(decodeAudio<float>(status.lastFiles[0]).size() == size_t(rate * channels));
+    if (!settings.videoSource.empty())
+    {
+        const auto video = probeStream(status.lastFiles[0], "v:0", true);
+        INFO(video.describe());
+        CHECK(video.integer("width") == 320);
+        CHECK(video.integer("nb_read_frames") == Approx(25).margin(1)); // 1 s at 25 fps
+        CHECK(status.videoSource.framesRefused == 0);
+    }
 }

@@ -1,11 +1,11 @@
 #include "TakeRecorder.h"
 
 #include "TakeNamer.h"
+#include "TakeVideo.h"
 
 #include <capstan/media/Error.h>
 #include <capstan/realtime/Recorder.h>
 #include <capstan/realtime/TsanAnnotations.h>
-#include <capstan/visual/LiveSpectrumVideo.h>
 
 #include <readerwriterqueue/readerwriterqueue.h>
 
@@ -47,17 +47,18 @@ void removeReserved(const std::vector<std::string>& paths)
 
 struct TakeRecorder::Impl
 {
-    /** One Recorder (plus its live video for the video formats): armed, then a take, then closed. Created and
+    /** One Recorder (plus its picture for the video formats): armed, then a take, then closed. Created and
         destroyed by the worker/closer threads; lent to the audio thread through armedQueue and given back through
         events, so that the audio thread only ever holds a slot nobody else will delete. */
     struct Slot
     {
         TakeSettings settings;
         uint64_t generation = 0;
+        uint64_t id = 0; ///< unique for the TakeRecorder's life (an address may be reused by the next slot)
         int64_t preRollFrames = 0;
         std::unique_ptr<Recorder> recorder;
-        std::unique_ptr<LiveSpectrumVideo> video;
-        std::vector<std::string> paths; ///< reserved at the start of the take
+        std::unique_ptr<TakeVideo> video; ///< destroyed before the recorder it feeds
+        std::vector<std::string> paths;   ///< reserved at the start of the take
 
         // Worker -> status()
         std::atomic<bool> started{false};
@@ -111,6 +112,7 @@ struct TakeRecorder::Impl
     TakeNamer namer;
     std::vector<Slot*> outstandingArmed; ///< lent to the audio thread, not yet given back
     uint64_t failedArmGeneration = 0;
+    uint64_t recalledGeneration = 0; ///< the armed slot was asked back to free an exclusive video source
     std::chrono::steady_clock::time_point lastArmFailure;
 
     // ---- closer ----
@@ -132,6 +134,10 @@ struct TakeRecorder::Impl
     bool armFailed = false;
     int closing = 0;
     Status published;
+    bool previewWanted = false;
+    uint64_t previewSlot = 0; ///< the id of the slot whose picture the preview showed last
+    int64_t previewSequence = 0;
+    std::atomic<uint64_t> slotsMade{0};
     RecorderStats::Snapshot lastStats;
     double lastElapsed = 0;
 
@@ -240,6 +246,7 @@ struct TakeRecorder::Impl
         auto slot = std::make_unique<Slot>();
         slot->settings = take;
         slot->generation = takeGeneration;
+        slot->id = ++slotsMade;
         slot->preRollFrames = std::llround(take.preRollSeconds * sampleRate);
 
         RecorderConfig config;
@@ -256,18 +263,22 @@ struct TakeRecorder::Impl
                                                     "capstan-take-not-started" + recordingFormatExtension(format)));
             anyVideo = anyVideo || hasVideo(format);
         }
+        std::unique_ptr<TakeVideo> video;
         if (anyVideo)
-            config.video = makeVideoSpec(take);
+            video = std::make_unique<TakeVideo>(take, config); // opens a video source: its errors say what exists
         slot->recorder = std::make_unique<Recorder>(config);
-        if (anyVideo)
+        if (video)
         {
-            slot->video = std::make_unique<LiveSpectrumVideo>(
-                *slot->recorder, SpectrumVisualizerConfig{.frameRate = config.video.frameRate,
-                                                          .width = config.video.width,
-                                                          .height = config.video.height});
-            slot->video->start(); // its tap must be installed before arm()
+            {
+                std::lock_guard lock(mutex);
+                video->setPreviewEnabled(previewWanted);
+            }
+            video->attach(*slot->recorder);
+            slot->video = std::move(video);
         }
         slot->recorder->arm();
+        if (slot->video)
+            slot->video->start();
         return slot;
     }
 
@@ -294,6 +305,8 @@ struct TakeRecorder::Impl
             take = settings;
             takeGeneration = generation;
         }
+        if (exclusiveSourceBusy(take, takeGeneration))
+            return;
         try
         {
             auto slot = makeSlot(take, takeGeneration);
@@ -330,6 +343,28 @@ struct TakeRecorder::Impl
             armedAvailable = false;
             published.lastError = std::string("cannot prepare a take: ") + e.what();
         }
+    }
+
+    /** A camera streams to one reader at a time: while another slot holds it (the take in progress, or an armed slot
+        with older settings), the next slot waits. An armed slot is asked back (the audio thread discards it at its
+        next block); a take releases the device when it ends. A take started meanwhile begins late and says so. */
+    bool exclusiveSourceBusy(const TakeSettings& take, uint64_t takeGeneration)
+    {
+        if (!TakeVideo::needsExclusiveSource(take))
+            return false;
+        {
+            std::lock_guard lock(mutex);
+            if (std::none_of(slots.begin(), slots.end(),
+                             [](const auto& slot)
+                             { return slot->video && slot->video->isExclusive() && slot->video->holdsSource(); }))
+                return false;
+        }
+        if (!outstandingArmed.empty() && recalledGeneration != takeGeneration)
+        {
+            recalledGeneration = takeGeneration;
+            armedQueue->try_enqueue(nullptr);
+        }
+        return true;
     }
 
     void forget(Slot* slot)
@@ -438,7 +473,7 @@ struct TakeRecorder::Impl
         try
         {
             if (slot->video)
-                slot->video->stop(); // the audio thread pushes nothing more into this recorder
+                slot->video->stop(); // the audio thread pushes nothing more into this recorder; frees the source
         }
         catch (const std::exception&)
         {
@@ -568,6 +603,7 @@ struct TakeRecorder::Impl
         audio = AudioSide{};
         outstandingArmed.clear();
         failedArmGeneration = 0;
+        recalledGeneration = 0;
         // The first take is armed here and handed to the audio side directly (no process() runs yet), so that
         // `record` in the very first block starts at once.
         maintainArmed();
@@ -613,6 +649,7 @@ struct TakeRecorder::Impl
         status.silentSeconds = figures->silentSeconds;
         status.signalWarning = figures->signalWarning;
         status.lastSignalWarning = figures->lastSignalWarning;
+        status.videoSource = figures->videoSource;
         // A write error during the take (disk full, a failed extra output) shows at once, not only at its end.
         if (figures == &live && live.writeErrors > 0 && status.lastError.empty())
             status.lastError = "write error: " + live.firstError;
@@ -636,6 +673,48 @@ struct TakeRecorder::Impl
             status.state = audioArmedGeneration.load() != 0 ? State::ready : State::idle;
         status.nextTakeReady = audioArmedGeneration.load() == generation;
         return status;
+    }
+
+    void setPreviewWanted(bool wanted)
+    {
+        std::lock_guard lock(mutex);
+        previewWanted = wanted;
+        for (const auto& slot : slots)
+            if (slot->video)
+                slot->video->setPreviewEnabled(wanted);
+    }
+
+    /** The slot whose source the preview shows: the take's, else the newest one holding a source (the armed one). */
+    Slot* previewSource() const
+    {
+        if (currentTake != nullptr && currentTake->video && currentTake->video->holdsSource())
+            return currentTake;
+        Slot* newest = nullptr;
+        for (const auto& slot : slots)
+            if (slot->video && slot->video->holdsSource() &&
+                (newest == nullptr || slot->generation >= newest->generation))
+                newest = slot.get();
+        return newest;
+    }
+
+    bool takePreview(std::vector<uint8_t>& bgra, int& width, int& height, std::string& source)
+    {
+        // Under the mutex: the closer deletes slots under it too, so the chosen one lives while it is read.
+        std::lock_guard lock(mutex);
+        Slot* slot = previewSource();
+        if ((slot != nullptr ? slot->id : 0) != previewSlot)
+        {
+            previewSlot = slot != nullptr ? slot->id : 0;
+            previewSequence = 0; // another source's pictures are numbered from 1 again
+        }
+        source = slot != nullptr ? slot->video->describe() : std::string();
+        if (slot == nullptr || width < 2 || height < 2)
+            return false;
+        // The picture's own shape, as large as fits in width x height.
+        const double scale = std::min(double(width) / slot->video->width(), double(height) / slot->video->height());
+        width = std::max(2, int(slot->video->width() * scale));
+        height = std::max(2, int(slot->video->height() * scale));
+        return slot->video->takePreview(bgra, width, height, previewSequence);
     }
 };
 
@@ -679,6 +758,16 @@ void TakeRecorder::process(const float* const* channels, int numChannels, int nu
 TakeRecorder::Status TakeRecorder::status() const
 {
     return impl->makeStatus();
+}
+
+void TakeRecorder::setVideoPreviewWanted(bool wanted)
+{
+    impl->setPreviewWanted(wanted);
+}
+
+bool TakeRecorder::takeVideoPreview(std::vector<uint8_t>& bgra, int& width, int& height, std::string& source)
+{
+    return impl->takePreview(bgra, width, height, source);
 }
 
 } // namespace capstan

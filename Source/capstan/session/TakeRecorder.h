@@ -2,6 +2,8 @@
 
 #include "TakeSettings.h"
 
+#include <capstan/realtime/VideoSourceStats.h>
+
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -23,7 +25,8 @@ namespace capstan
     process() — no allocation, no lock, no syscall, no waiting; any thread: status(). */
 
 /*  How it works (the session layer's notes):
-    - Slots. A slot is one Recorder (plus a LiveSpectrumVideo for the video formats), built and armed by the worker
+    - Slots. A slot is one Recorder (plus a TakeVideo for the video formats: the spectrum visualizer, or the
+      settings' video source opened with VideoInput and read by a VideoCapture), built and armed by the worker
       thread with the settings of the moment and a pre-roll ring of the user's pre-roll + 4 s of slack. Its outputs
       are the main format and each extra format (TakeNamer::formatsOf), one OutputSpec each (makeOutputSpec).
     - Hand-over without shared pointers: the worker lends an armed slot to the audio thread through a preallocated
@@ -51,12 +54,17 @@ namespace capstan
       next armed slot and lastError says how late. The next take's pre-roll can reach back only to when its slot was
       armed (normally right after the previous take started).
     - Cost: while prepared, one armed Recorder (encoder thread, ring) runs all the time; with a video format its
-      spectrum is drawn all the time too (LiveSpectrumVideo must be installed before arm()).
+      spectrum is drawn all the time too (LiveSpectrumVideo must be installed before arm()), or the video source is
+      open and read all the time (the preview shows it). A source that cannot be opened is a setting that cannot be
+      armed (lastError says why and what exists). A camera streams to one reader at a time: the next take's slot opens
+      it once the previous take released it, so a take started right after another may begin late (and says so).
+      Other sources are open twice while a take runs (the take's and the next take's).
     - Contract with the host: prepare() and release() never run during process() (as JUCE's prepareToPlay /
       releaseResources); status() takes a short mutex shared with the worker threads only: never call it from the
       audio thread.
-    - Linking: this file uses LiveSpectrumVideo; capstan_session does not link capstan_visual, the final executable
-      provides it (the plugin compiles it with its JUCE, the app links capstan_visual). */
+    - Linking: TakeVideo uses LiveSpectrumVideo; capstan_session does not link capstan_visual, the final executable
+      provides it (the plugin compiles it with its JUCE, the app links capstan_visual). It links capstan_capture
+      (JUCE-free) for the video sources. */
 class TakeRecorder
 {
 public:
@@ -101,6 +109,9 @@ public:
         double silentSeconds = 0;      ///< the current run of silence or constant value
         std::string signalWarning;     ///< e.g. "no signal: 5.0 s of digital silence from 0:00:03"; empty when fine
         std::string lastSignalWarning; ///< the latest warning of the take, kept after the signal returns
+        /** The video source's counters in the take (active: TakeSettings::videoSource was recorded): frames captured,
+            duplicated, skipped, refused, drift, and `problem` when it ended or failed. */
+        VideoSourceStats::Snapshot videoSource;
     };
 
     TakeRecorder();
@@ -118,6 +129,14 @@ public:
                  bool paused = false) noexcept;
 
     Status status() const;
+
+    /** Control thread: keep the video source's pictures for a live preview (copied only while wanted). */
+    void setVideoPreviewWanted(bool wanted);
+    /** Control thread (a GUI timer, never the audio thread): the newest picture of the video source (the take's, else
+        the armed recorder's) as BGRA into `bgra`, when there is a new one: `width` x `height` give the box, and get
+        the picture's size (its shape kept, as large as fits). `source` gets what is open ("lavfi testsrc2 640x360 @
+        30 fps"), empty when no source is open (none chosen, or it cannot be opened: see Status::lastError). */
+    bool takeVideoPreview(std::vector<uint8_t>& bgra, int& width, int& height, std::string& source);
 
 private:
     struct Impl;

@@ -35,6 +35,13 @@ struct TakeSettings
     int videoWidth = 640;
     int videoHeight = 360;
     Rational videoFrameRate{30, 1};
+    // Added by the session layer (issue 17):
+    /** The picture of the video formats: empty for the spectrum visualizer, else a VideoSourceSpec text ("screen",
+        "camera:/dev/video0", "lavfi:testsrc2", "file:PATH", "FORMAT:INPUT", a URL). The app sets it; the plugin never
+        does. */
+    std::string videoSource;
+    /** With a video source: record at videoWidth x videoHeight (scaled) instead of the source's own size. */
+    bool videoSourceScaled = false;
 };
 
 /** Every RecordingFormat, in menu order, with its menu label ("WAV 24-bit", ...) and file extension (".wav"). */

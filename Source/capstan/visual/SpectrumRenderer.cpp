@@ -21,6 +21,18 @@ juce::Colour colourOf(uint32_t rgb, float alpha = 1.0f)
 {
     return juce::Colour(uint8_t(rgb >> 16), uint8_t(rgb >> 8), uint8_t(rgb), alpha);
 }
+
+/** The label's font on a typeface of this renderer's own (the same default sans-serif font). JUCE's cached typefaces
+    are shared by everything in the process, and their glyph caches and FreeType faces are not thread-safe: this
+    renderer draws on a visualizer thread while a GUI may draw text on the message thread (in the app: heap corruption
+    in FreeType, seen in its tests). Only the typeface's creation touches the shared FreeType library. */
+juce::Font labelFont(float height)
+{
+    const juce::Font shared(juce::Font::getDefaultSansSerifFontName(), height, juce::Font::plain);
+    if (auto own = juce::Font::getDefaultTypefaceForFont(shared))
+        return juce::Font(own).withHeight(height);
+    return shared;
+}
 } // namespace
 
 class SpectrumRenderer::Impl
@@ -32,8 +44,7 @@ public:
           // and its line stride is exactly width * 4, so the frame needs no repacking.
           image(juce::Image::ARGB, w, h, true, juce::SoftwareImageType()),
           pixels(image, juce::Image::BitmapData::readOnly), columns(size_t(w), 0.0f),
-          font(juce::Font(juce::Font::getDefaultSansSerifFontName(), std::max(8.0f, float(h) / 24.0f),
-                          juce::Font::plain))
+          font(labelFont(std::max(8.0f, float(h) / 24.0f)))
     {
         static_assert(juce::PixelARGB::indexB == 0 && juce::PixelARGB::indexA == 3,
                       "JUCE's ARGB pixels must be laid out as FFmpeg's bgra");
