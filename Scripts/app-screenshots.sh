@@ -66,14 +66,20 @@ grab() { # grab PID OUTPUT.png [TITLE]
     done
     [[ -n "$line" ]] || { echo "app-screenshots: no '$title' window" >&2; return 1; }
     sleep 0.5 # let it paint
-    geometry=$(grep -oE '[0-9]+x[0-9]+\+[0-9]+\+[0-9]+' <<<"$line" | head -1)
-    w=${geometry%%x*}; geometry=${geometry#*x}
-    h=${geometry%%+*}; geometry=${geometry#*+}
-    x=${geometry%%+*}; y=${geometry#*+}
-    # A blank picture means the window was not drawn yet (a loaded machine paints late): count its distinct colours
-    # and grab again, a few times, before calling it blank.
+    # A blank picture means the window was not drawn yet (a loaded machine paints late), and a 1x1 one that it was
+    # mapped before its size was set: read its geometry again, grab again, a few times, before calling it blank.
     local colours
     for _ in $(seq 10); do
+        line=$(xwininfo -display "$display" -root -tree 2>/dev/null | grep -F "\"$title\": (\"Capstan\"" | head -1 || true)
+        geometry=$(grep -oE '[0-9]+x[0-9]+\+[0-9]+\+[0-9]+' <<<"$line" | head -1)
+        w=${geometry%%x*}; geometry=${geometry#*x}
+        h=${geometry%%+*}; geometry=${geometry#*+}
+        x=${geometry%%+*}; y=${geometry#*+}
+        if [[ -z "$line" || "${w:-0}" -lt 16 || "${h:-0}" -lt 16 ]]; then
+            colours=0
+            sleep 0.3
+            continue
+        fi
         ffmpeg -v error -y -f x11grab -draw_mouse 0 -video_size "${w}x${h}" -i "$display+$x,$y" -frames:v 1 "$shot"
         colours=$(ffmpeg -v error -i "$shot" -vf "scale=64:64" -f rawvideo -pix_fmt rgb24 - | od -An -v -tx1 -w3 | sort -u | wc -l)
         [[ "$colours" -gt 8 ]] && break

