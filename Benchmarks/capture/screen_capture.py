@@ -24,6 +24,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from process_timing import run_timed  # noqa: E402
+
 QUIET = ["-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
 
 
@@ -59,19 +62,9 @@ class Display:
 
 
 def timed(argv, folder):
-    """Runs argv in `folder` (emptied first); returns (CPU seconds of that process, wall seconds)."""
-    for name in os.listdir(folder):
-        os.remove(os.path.join(folder, name))
-    with tempfile.TemporaryFile() as errors:
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=errors)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) != 0:
-            errors.seek(0)
-            fail(f"{' '.join(argv)} failed: {errors.read().decode(errors='replace').strip()}")
-    return usage.ru_utime + usage.ru_stime, wall
+    """CPU seconds of that process and wall seconds (Benchmarks/support/process_timing.py)."""
+    cpu, wall, _ = run_timed(argv, folder, "screen_capture")
+    return cpu, wall
 
 
 def capstan_run(capstan, display, folder, seconds, fps, size):

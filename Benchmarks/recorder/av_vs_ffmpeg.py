@@ -18,8 +18,9 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from process_timing import run_timed  # noqa: E402
 
 # The same swscale flags and x264 code as StreamWriter, decided in one place (Benchmarks/encode_vs_ffmpeg.py).
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -35,19 +36,7 @@ def fail(message):
 
 def timed(argv, folder):
     """Runs argv in `folder` (its outputs removed first); CPU (all threads), wall seconds and stdout."""
-    for name in os.listdir(folder):
-        os.remove(os.path.join(folder, name))
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errors:
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=folder, stdin=subprocess.DEVNULL, stdout=out, stderr=errors)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) != 0:
-            errors.seek(0)
-            fail(f"{' '.join(argv)} failed: {errors.read().decode(errors='replace').strip()}")
-        out.seek(0)
-        text = out.read().decode(errors="replace")
-    return usage.ru_utime + usage.ru_stime, wall, text
+    return run_timed(argv, folder, "av_vs_ffmpeg")
 
 
 def bench_json(text):

@@ -15,8 +15,9 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from process_timing import run_timed  # noqa: E402
 
 QUIET = ["-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
 OUTPUTS = ["a.flac", "b.mp3", "c.m4a"]
@@ -46,20 +47,10 @@ def make_input(workdir, seconds):
 
 
 def timed(argv, folder):
-    """Runs argv in `folder` (emptied first: record never replaces a file); CPU (all threads) and wall seconds."""
-    for name in os.listdir(folder):
-        os.remove(os.path.join(folder, name))
-    with tempfile.TemporaryFile() as errors:
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=errors)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) != 0:
-            errors.seek(0)
-            fail(f"{' '.join(argv)} failed: {errors.read().decode(errors='replace').strip()}")
+    """CPU (all threads) and wall seconds of argv run in `folder`, and the sizes of the outputs it wrote."""
+    cpu, wall, _ = run_timed(argv, folder, "record_vs_ffmpeg")
     sizes = [os.path.getsize(os.path.join(folder, name)) for name in OUTPUTS]
-    return usage.ru_utime + usage.ru_stime, wall, sizes
+    return cpu, wall, sizes
 
 
 def main():
